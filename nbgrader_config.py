@@ -1,0 +1,54 @@
+"""nbgrader configuration of the course (read by nbgrader and by its JupyterLab extensions).
+
+nbgrader executes this file with traitlets' config loader, which provides ``c`` (the
+``Config`` object) and sets ``__file__``. Every path is computed from this file, so the
+commands work from the repository root whatever the current directory of the caller.
+
+Environment variables (both optional):
+
+- ``NBGRADER_EXCHANGE``: the exchange folder, e.g. ``/srv/nbgrader/exchange`` on a
+  JupyterHub. Default: ``exchange/`` in the repository (git-ignored).
+- ``NBGRADER_DB_URL``: the gradebook database, e.g. a PostgreSQL URL when several
+  graders share one course. Default: ``gradebook.db`` (SQLite) in the repository.
+"""
+
+import os
+import warnings
+
+from sqlalchemy.exc import SAWarning
+
+c = get_config()  # provided by traitlets' config loader (F821 ignored in pyproject)
+
+REPO = os.path.dirname(os.path.abspath(__file__))
+
+# Course directory: solutions/ holds the instructor versions (nbgrader's "source"), and
+# assignments/ the generated student versions (nbgrader's "release").
+c.CourseDirectory.course_id = "intro-dl"
+c.CourseDirectory.root = REPO
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "assignments"
+c.CourseDirectory.db_url = os.environ.get(
+    "NBGRADER_DB_URL", "sqlite:///" + os.path.join(REPO, "gradebook.db")
+)
+
+# Exchange (release, fetch, submit, collect). nbgrader requires the folder to exist.
+EXCHANGE = os.environ.get("NBGRADER_EXCHANGE") or os.path.join(REPO, "exchange")
+c.Exchange.root = EXCHANGE
+try:
+    os.makedirs(EXCHANGE, exist_ok=True)
+except OSError:
+    pass  # e.g. a hub's exchange owned by root; nbgrader then reports it as unwritable
+
+# Autograding: at most 120 s per cell, then interrupt the kernel and record an error.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+
+# A deleted test cell is put back (and graded) instead of silently scoring 0.
+c.OverwriteCells.add_missing_cells = True
+
+# The stub that replaces each ### BEGIN SOLUTION ... ### END SOLUTION block (the default).
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Harmless SQLAlchemy warning on the first autograde of a submission ("... not in
+# session ..."); silenced here rather than with PYTHONWARNINGS.
+warnings.filterwarnings("ignore", message=r".*not in session", category=SAWarning)
