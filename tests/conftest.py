@@ -1,0 +1,11 @@
+"""Shared pytest setup. Keep it minimal: fixtures used by one test file live in that file."""
+
+import os
+
+from hypothesis import settings
+
+# No per-example deadline: under coverage on a busy 2-core CI machine, timing is noise.
+# On CI (CI=true) the examples are derandomized, so a run can be reproduced exactly.
+settings.register_profile("course", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "course")
