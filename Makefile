@@ -22,12 +22,13 @@ PORT ?=
 LAB_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab test test-unit lint coverage clean distclean
+.PHONY: help lab test test-unit test-notebooks test-assignments mutation assignments lectures \
+	lint coverage clean distclean
 
 help: ## list the targets (default)
 	@echo "usage: make <target>   (the first target run creates .venv, about a minute)"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
-		| awk -F ':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+		| awk -F ':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
 
 # --- the virtual environment ------------------------------------------------------------
 $(PY):
@@ -47,21 +48,45 @@ lab: $(STAMP) ## start JupyterLab at the repository root, with nbgrader's extens
 		$(ALLOW_ROOT) $(LAB_ARGS)
 
 # --- checks -------------------------------------------------------------------------------
-# Each step is its own target, run in order; test-notebooks and test-assignments go here.
-test: ## run every check: ruff, then the unit tests with coverage (what CI runs)
+# Each step is its own target, run in order.
+test: ## run every check: ruff, unit tests + coverage, notebooks, autograder (what CI runs)
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-notebooks
+	@$(MAKE) --no-print-directory test-assignments
 
 # MPLBACKEND=Agg for the unit tests only: in notebook tests it breaks plt.show() cells.
 # pytest's exit code is not masked, so "no tests collected" (5) fails like a failed test.
 # Extra pytest options for a local run: make test-unit PYTEST_ARGS="-x -k models".
 PYTEST_ARGS ?=
 UNIT_TESTS := MPLBACKEND=Agg $(PY) -m coverage run -m pytest --doctest-modules tests mlkit \
-	$(PYTEST_ARGS)
+	--ignore=tests/test_assignments.py $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## pytest on tests/ and mlkit's doctests, coverage of mlkit >= 95%
 	$(UNIT_TESTS)
 	$(PY) -m coverage report
+
+# nbval compares every output of the committed lectures (PNG images excepted) after
+# re-running them; the instructor notebooks must run clean (--nbval-lax).
+NBVAL := $(PY) -m pytest -p no:cacheprovider --nbval-current-env
+test-notebooks: $(STAMP) ## re-run the lectures and compare outputs; run the solutions
+	$(NBVAL) --nbval --nbval-sanitize-with lectures/sanitize.cfg lectures $(PYTEST_ARGS)
+	$(NBVAL) --nbval-lax solutions $(PYTEST_ARGS)
+
+test-assignments: $(STAMP) ## real nbgrader: releases regenerate, solutions 100, blanks 0, wrong answers caught
+	$(PY) -m pytest tests/test_assignments.py $(PYTEST_ARGS)
+
+mutation: $(STAMP) ## mutation testing of the assignments' tests (>= 90% killed per exercise)
+	$(PY) -m tools.mutation
+
+# --- instructor and maintainer commands ------------------------------------------------------
+assignments: $(STAMP) ## regenerate the student versions in assignments/ from solutions/
+	for dir in solutions/*/; do \
+		$(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db; done
+
+lectures: $(STAMP) ## re-execute every lecture in place (commit the outputs)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False lectures/[0-9][0-9]_*.ipynb
 
 lint: $(STAMP) ## ruff check over the repository (Python files and notebooks)
 	$(BIN)/ruff check .

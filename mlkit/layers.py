@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_in_range
+from ._validation import as_rng, check_array, check_in_range
 from .activations import get_activation
 
 __all__ = [
@@ -135,7 +135,7 @@ def dropout_forward(Z, p: float, rng, train: bool = True):
     ----------
     Z : ndarray of shape (n, d)
     p : float in [0, 1), drop probability
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator (or an int seed / None, see ``as_rng``)
     train : bool
 
     Returns
@@ -146,7 +146,7 @@ def dropout_forward(Z, p: float, rng, train: bool = True):
     check_in_range(p, "p", 0.0, 1.0)
     if not train or p == 0.0:
         return Z, None
-    mask = (rng.random(Z.shape) >= p).astype(Z.dtype) / (1.0 - p)
+    mask = (as_rng(rng).random(Z.shape) >= p).astype(Z.dtype) / (1.0 - p)
     return Z * mask, mask
 
 
