@@ -83,8 +83,9 @@ class MLP:
     Attributes
     ----------
     params_ : dict "W1", "b1", ..., "WL", "bL"; ``W{l}`` has shape (d_l, d_{l-1})
-    history_ : dict of lists per epoch: "loss", "accuracy", and with early stopping
-        "val_loss", "val_accuracy" (training figures are averages over the epoch's batches)
+    history_ : dict of lists per epoch: "loss", "accuracy" (classifiers only), and with
+        early stopping "val_loss", "val_accuracy" (training figures are averages over the
+        epoch's batches)
     classes_ : ndarray of class labels (classifiers)
     output_ : str, the head used
     n_epochs_ : int, epochs run
@@ -282,6 +283,12 @@ class MLP:
             )
         check_consistent_length(X, y_arr)
         self.output_, y_arr, d_out = self._check_targets(y_arr)
+        n_val = max(1, int(round(self.validation_fraction * len(X)))) if self.early_stopping else 0
+        if n_val >= len(X):
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves no training samples "
+                f"out of {len(X)}; use a smaller validation_fraction or more samples."
+            )
         rng = as_rng(self.seed)
         self.activations_ = acts
         self.n_features_in_ = X.shape[1]
@@ -289,12 +296,6 @@ class MLP:
         X_val = y_val = None
         if self.early_stopping:
             order = rng.permutation(len(X))
-            n_val = max(1, int(round(self.validation_fraction * len(X))))
-            if n_val >= len(X):
-                raise ValueError(
-                    f"validation_fraction={self.validation_fraction} leaves no training samples "
-                    f"out of {len(X)}; use a smaller validation_fraction or more samples."
-                )
             X_val, y_val = X[order[:n_val]], y_arr[order[:n_val]]
             X, y_arr = X[order[n_val:]], y_arr[order[n_val:]]
         self._train(X, y_arr, X_val, y_val, rng)
@@ -302,9 +303,11 @@ class MLP:
 
     def _train(self, X, y, X_val, y_val, rng):
         configs = {name: dict(self.optimizer_config or {}) for name in self.params_}
-        self.history_ = {"loss": [], "accuracy": []}
+        classifier = self.output_ != "identity"
+        keys = ["loss", "accuracy"] if classifier else ["loss"]
         if X_val is not None:
-            self.history_.update(val_loss=[], val_accuracy=[])
+            keys += [f"val_{k}" for k in keys]
+        self.history_ = {k: [] for k in keys}
         best, best_params, waited = np.inf, None, 0
         for epoch in range(self.epochs):
             lr = self.learning_rate(epoch) if callable(self.learning_rate) else self.learning_rate
@@ -317,11 +320,14 @@ class MLP:
                 total_loss += loss * len(Xb)
                 correct += self._n_correct(A_L, yb)
             self.history_["loss"].append(total_loss / len(X))
-            self.history_["accuracy"].append(correct / len(X))
+            if classifier:
+                self.history_["accuracy"].append(correct / len(X))
             if X_val is not None:
                 val_loss, _, A_val = self._loss_and_gradients(X_val, y_val)
                 self.history_["val_loss"].append(val_loss)
-                self.history_["val_accuracy"].append(self._n_correct(A_val, y_val) / len(X_val))
+                if classifier:
+                    self.history_["val_accuracy"].append(
+                        self._n_correct(A_val, y_val) / len(X_val))
                 if val_loss < best - 1e-8:
                     best, waited = val_loss, 0
                     best_params = {k: v.copy() for k, v in self.params_.items()}
@@ -335,7 +341,7 @@ class MLP:
 
     def _n_correct(self, A_L, y) -> int:
         if self.output_ == "identity":
-            return 0
+            return 0  # no accuracy for regression
         pred = (A_L[:, 0] >= 0) if self.output_ == "sigmoid" else np.argmax(A_L, axis=1)
         return int(np.sum(pred == y))
 
