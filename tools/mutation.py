@@ -7,8 +7,8 @@ fails, as nbgrader would see it: an exception, or output on stderr, or a hang.
 
 Survivors are either equivalent to the solution (explained, with the mutant's id, in
 ``tests/mutants/<assignment>.py`` as ``EQUIVALENT = {id: why}``) or a gap in the tests to
-fix. The command exits 1 when an exercise kills fewer than 90% of its mutants or a
-survivor is unexplained.
+fix. The command exits 1 when an exercise kills fewer than 90% of its non-equivalent
+mutants or a survivor is unexplained.
 
     python -m tools.mutation [assignment ...] [--cell ex3_train] [--verbose]
 
@@ -56,21 +56,23 @@ class Mutant:
     source: str
 
 
-def _region(source: str) -> tuple[int, int]:
+def _regions(source: str) -> list[tuple[int, int]]:
+    """1-based line numbers of each BEGIN/END SOLUTION marker pair of a cell."""
     lines = source.splitlines()
-    begin = next(i for i, line in enumerate(lines) if "### BEGIN SOLUTION" in line)
-    end = next(i for i, line in enumerate(lines) if "### END SOLUTION" in line)
-    return begin + 1, end + 1  # 1-based line numbers of the markers
+    begins = [i + 1 for i, line in enumerate(lines) if "### BEGIN SOLUTION" in line]
+    ends = [i + 1 for i, line in enumerate(lines) if "### END SOLUTION" in line]
+    return list(zip(begins, ends, strict=True))
 
 
 class _Collector(ast.NodeVisitor):
-    """Lists (node path, description) of every mutation point in the region."""
+    """Lists (node, description, apply) of every mutation point in the solution regions."""
 
-    def __init__(self, lo, hi):
-        self.lo, self.hi, self.points = lo, hi, []
+    def __init__(self, regions):
+        self.regions, self.points = regions, []
 
     def _inside(self, node):
-        return self.lo < getattr(node, "lineno", -1) < self.hi
+        line = getattr(node, "lineno", -1)
+        return any(lo < line < hi for lo, hi in self.regions)
 
     def generic_visit(self, node):
         if self._inside(node):
@@ -132,9 +134,9 @@ def _mutations_of(node):
 
 def mutants(cell_id: str, source: str) -> list[Mutant]:
     """Every single-change mutant of the solution region of one answer cell."""
-    lo, hi = _region(source)
+    regions = _regions(source)
     tree = ast.parse(source)
-    collector = _Collector(lo, hi)
+    collector = _Collector(regions)
     collector.visit(tree)
     nodes = list(ast.walk(tree))
     result = []
@@ -147,6 +149,7 @@ def mutants(cell_id: str, source: str) -> list[Mutant]:
         else:
             apply(target)
         ast.fix_missing_locations(mutated)
+        lo = max(b for b, _ in regions if b < node.lineno)
         line = node.lineno - lo
         mid = f"{cell_id}:L{line}:C{node.col_offset}:{kind}"
         original = source.splitlines()[node.lineno - 1].strip()
@@ -250,11 +253,13 @@ def main(argv=None) -> int:
         for cell, (n, killed, survivors) in run_assignment(a, args.cell, args.verbose).items():
             explained = [m for m in survivors if m.id in equivalent]
             unexplained = [m for m in survivors if m.id not in equivalent]
-            rate = killed / n if n else 1.0
+            # The mutation score: killed among the mutants that are not equivalent.
+            rate = killed / (n - len(explained)) if n > len(explained) else 1.0
             bad = rate < THRESHOLD or unexplained
             status |= bool(bad)
-            print(f"  {'FAIL' if bad else 'ok  '} {cell:<28} {killed:>3}/{n:<3} killed "
-                  f"({rate:.0%}), {len(explained)} equivalent, {len(unexplained)} unexplained")
+            print(f"  {'FAIL' if bad else 'ok  '} {cell:<28} {n:>3} mutants, "
+                  f"{len(explained)} equivalent, {killed:>3} of the other {n - len(explained)} "
+                  f"killed ({rate:.0%}), {len(unexplained)} unexplained survivors")
             for m in explained:
                 print(f"         equivalent {m.id}: {equivalent[m.id]}")
             for m in unexplained:
