@@ -1,0 +1,156 @@
+"""The autograder, proven with real nbgrader runs.
+
+For every assignment: the committed student version is exactly what nbgrader generates
+from the instructor version; the instructor version scores 100; the untouched release
+scores 0 without stopping the batch; and every realistic wrong answer kept in
+``tests/wrong_answers/<assignment>.py`` loses points in its own exercise and nowhere else.
+"""
+
+from __future__ import annotations
+
+import ast
+import filecmp
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import pytest
+
+from tools import grading
+
+SECTIONS = ["01_perceptron", "02_logistic_regression", "03_gradient_descent",
+            "04_xor_and_mlps", "05_backpropagation"]
+ASSIGNMENTS = grading.assignments()
+WRONG = [(a, i, w) for a in ASSIGNMENTS for i, w in enumerate(grading.load_wrong(a))]
+
+
+def test_every_section_has_an_assignment():
+    assert ASSIGNMENTS == SECTIONS
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_cells_follow_the_conventions(assignment):
+    nb = grading.load_solution(assignment)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique"
+    assert all("nbgrader" in c.metadata for c in nb.cells), "every cell is locked or graded"
+    answers = grading.answer_ids(nb)
+    tests = grading.test_ids(nb)
+    assert sum(tests.values()) == 100
+    # Every test belongs to exactly one exercise, and every exercise is tested.
+    assert {grading.exercise_of(t, answers) for t in tests} == set(answers)
+    for c in nb.cells:
+        meta = c.metadata["nbgrader"]
+        if meta.get("solution"):
+            assert "### BEGIN SOLUTION" in c.source, f"{meta['grade_id']} has no solution"
+        if meta.get("grade") and "### BEGIN HIDDEN TESTS" in c.source:
+            assert "### END HIDDEN TESTS" in c.source
+
+
+def _returns_a_value(statement) -> bool:
+    """True if a cell's last statement may leave a value: nbgrader would read a number
+    there as the cell's score (partial credit)."""
+    if not isinstance(statement, ast.Expr):
+        return False
+    call = statement.value
+    name = getattr(getattr(call, "func", None), "id", "") if isinstance(call, ast.Call) else ""
+    return not (name == "check" or (name.startswith("assert_") and name != "assert_not_calling"))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_test_cell_ends_with_a_value(assignment):
+    nb = grading.load_solution(assignment)
+    for c in nb.cells:
+        meta = c.metadata["nbgrader"]
+        if meta.get("grade") and c.cell_type == "code":
+            body = ast.parse(c.source).body
+            assert not (body and _returns_a_value(body[-1])), (
+                f"{meta['grade_id']} ends with an expression; nbgrader would take a number "
+                "there as the cell's score. Assign it (`_ = ...`) instead.")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_at_least_five_wrong_answers_per_exercise(assignment):
+    answers = grading.answer_ids(grading.load_solution(assignment))
+    cells = [w.cell for w in grading.load_wrong(assignment)]
+    assert not set(cells) - set(answers), "wrong answers name unknown cells"
+    few = {a: cells.count(a) for a in answers if cells.count(a) < 5}
+    assert not few, f"fewer than five wrong answers for {few}"
+
+
+def _generate(tmp_path, assignment, extra_args=()):
+    shutil.copy(grading.ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    shutil.copytree(grading.ROOT / "solutions" / assignment,
+                    tmp_path / "solutions" / assignment)
+    return subprocess.run(
+        [str(grading.BIN / "nbgrader"), "generate_assignment", assignment, "--no-db",
+         *extra_args], cwd=tmp_path, env=grading.nbgrader_env(), capture_output=True,
+        text=True)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_is_what_nbgrader_generates(assignment, tmp_path):
+    proc = _generate(tmp_path, assignment)
+    assert proc.returncode == 0, proc.stderr
+    fresh = tmp_path / "assignments" / assignment
+    committed = grading.ROOT / "assignments" / assignment
+    cmp = filecmp.dircmp(fresh, committed, ignore=[".ipynb_checkpoints", "__pycache__"])
+    assert not (cmp.left_only or cmp.right_only), (cmp.left_only, cmp.right_only)
+    for name in cmp.common_files:
+        assert (fresh / name).read_bytes() == (committed / name).read_bytes(), (
+            f"assignments/{assignment}/{name} differs from what nbgrader generates: "
+            f"run `make assignments` and commit the result")
+
+
+def test_solution_region_in_an_untagged_cell_fails(tmp_path):
+    assignment = ASSIGNMENTS[0]
+    proc = _generate(tmp_path, assignment)
+    assert proc.returncode == 0, proc.stderr
+    path = tmp_path / "solutions" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    answer = next(c for c in nb.cells if c.metadata["nbgrader"].get("solution"))
+    del answer.metadata["nbgrader"]
+    nbformat.write(nb, path)
+    proc = _generate(tmp_path, assignment, ["--force"])
+    assert proc.returncode != 0
+
+
+@pytest.fixture(scope="module")
+def graded():
+    """Grade, per assignment in one nbgrader batch: the solution, the blank release and
+    every wrong answer (assignments in parallel, one process each)."""
+    def run(assignment):
+        solution = grading.load_solution(assignment)
+        subs = {"solution": solution, "blank": grading.load_release(assignment)}
+        for i, w in enumerate(grading.load_wrong(assignment)):
+            subs[f"wrong{i:03d}"] = grading.replace_answer(solution, w.cell, w.source)
+        return grading.grade(assignment, subs)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(ASSIGNMENTS, pool.map(run, ASSIGNMENTS), strict=True))
+
+
+def _total(scores):
+    return sum(score for score, _ in scores.values())
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_scores_full_marks(graded, assignment):
+    lost = {t: s for t, s in graded[assignment]["solution"].items() if s[0] < s[1]}
+    assert not lost, f"the instructor version loses points in {lost}"
+    assert _total(graded[assignment]["solution"]) == 100
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_blank_release_scores_zero(graded, assignment):
+    assert _total(graded[assignment]["blank"]) == 0
+
+
+@pytest.mark.parametrize("assignment,index,wrong", WRONG,
+                         ids=[f"{a}-{w.cell}-{i}" for a, i, w in WRONG])
+def test_wrong_answer_loses_points_in_its_own_exercise_only(graded, assignment, index, wrong):
+    answers = grading.answer_ids(grading.load_solution(assignment))
+    verdict = grading.wrong_answer_verdict(graded[assignment][f"wrong{index:03d}"],
+                                           wrong.cell, answers)
+    assert verdict is None, f"{wrong.cell} ({wrong.why}): {verdict}"
