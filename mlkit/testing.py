@@ -153,6 +153,12 @@ def _factor_diagnosis(a, e, same, n_samples) -> str | None:
         if not 2 <= n <= 10000:
             continue
         by_n = n == n_samples or n != 2
+        if by_n and n != n_samples and a.size < 2:
+            # One number n times too large says little about why: no 1/n story.
+            if same(a, np.copysign(n, c) * e) or same(a, np.copysign(1, c) * e / n):
+                word = f"{n} times" if abs(c) > 1 else f"1/{n} of"
+                return sign + f"is {word} the expected value"
+            continue
         if same(a, np.copysign(n, c) * e):
             return sign + (f"looks like a sum instead of a mean: it is {n} times the expected "
                            f"value (a missing 1/n, n = {n})" if by_n else
@@ -170,7 +176,7 @@ def _pattern_diagnosis(a, e, same) -> str | None:
     """Transposes, flipped 0/1 labels, shifts by one position and constant offsets."""
     if a.ndim == 2 and a.shape[0] == a.shape[1] and same(a, e.T):
         return "looks transposed: it equals the transpose of the expected value (use .T)"
-    if np.isin(e, (0, 1)).all() and same(a, 1 - e):
+    if np.isin(e, (0, 1)).all() and len(np.unique(e)) == 2 and same(a, 1 - e):
         return ("has every 0/1 label flipped: check the direction of the comparison "
                 "(>= vs <) or which class is 1")
     if a.ndim == 1 and a.size >= 3 and np.count_nonzero(~np.isclose(a, e)) >= 2:

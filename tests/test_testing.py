@@ -279,8 +279,19 @@ def test_assert_gradient_catches_a_sign_error_and_names_the_worst_entry():
           assert_gradient, sum_of_squares, X0, wrong, name="dL/dx")
     fails(r"worst entry is at index \(0, 0\).* It has the wrong sign", assert_gradient,
           sum_of_squares, X0, -2 * X0)
+    # One number three times too small: a factor is named, but no 1/n story is guessed.
     fails(r"^gradient does not match .*The worst entry is: analytic 4, numerical 12\. It "
-          r"looks like a mean", assert_gradient, lambda v: float(v ** 3), 2.0, 4.0)
+          r"is 1/3 of the expected value\.$", assert_gradient, lambda v: float(v ** 3), 2.0,
+          4.0)
+
+
+def test_no_sum_or_label_stories_for_single_numbers_or_one_class():
+    # A scalar 20 times too large (2/lambda_min vs 2/lambda_max) is not a missing 1/n.
+    assert mt.diagnose(2.0, 0.1) == "is 20 times the expected value"
+    assert mt.diagnose(3.3, 1.0) is None  # no integer factor, and one number: no story
+    # All ones against all zeros is not "every label flipped": there was one class only.
+    assert "flipped" not in (mt.diagnose(np.ones(4), np.zeros(4)) or "")
+    assert "flipped" in mt.diagnose(np.array([1, 0, 1.0]), np.array([0, 1, 0.0]))
 
 
 def test_assert_gradient_diagnoses_factors_and_transposes():
