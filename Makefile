@@ -22,8 +22,9 @@ PORT ?=
 LAB_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab test test-unit test-notebooks test-assignments mutation assignments lectures \
-	lint coverage clean distclean
+.PHONY: help lab test test-unit test-notebooks test-assignments test-workflow mutation \
+	assignments lectures release collect autograde feedback grades summary validate lint \
+	coverage clean distclean
 
 help: ## list the targets (default)
 	@echo "usage: make <target>   (the first target run creates .venv, about a minute)"
@@ -49,18 +50,20 @@ lab: $(STAMP) ## start JupyterLab at the repository root, with nbgrader's extens
 
 # --- checks -------------------------------------------------------------------------------
 # Each step is its own target, run in order.
-test: ## run every check: ruff, unit tests + coverage, notebooks, autograder (what CI runs)
+test: ## every check: ruff, unit tests + coverage, notebooks, autograder, grading cycle, browser (what CI runs)
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-notebooks
 	@$(MAKE) --no-print-directory test-assignments
+	@$(MAKE) --no-print-directory test-workflow
 
 # MPLBACKEND=Agg for the unit tests only: in notebook tests it breaks plt.show() cells.
 # pytest's exit code is not masked, so "no tests collected" (5) fails like a failed test.
 # Extra pytest options for a local run: make test-unit PYTEST_ARGS="-x -k models".
 PYTEST_ARGS ?=
 UNIT_TESTS := MPLBACKEND=Agg $(PY) -m coverage run -m pytest --doctest-modules tests mlkit \
-	--ignore=tests/test_assignments.py $(PYTEST_ARGS)
+	--ignore=tests/test_assignments.py --ignore=tests/test_workflow.py \
+	--ignore=tests/test_browser.py $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## pytest on tests/ and mlkit's doctests, coverage of mlkit >= 95%
 	$(UNIT_TESTS)
@@ -76,6 +79,9 @@ test-notebooks: $(STAMP) ## re-run the lectures and compare outputs; run the sol
 test-assignments: $(STAMP) ## real nbgrader: releases regenerate, solutions 100, blanks 0, wrong answers caught
 	$(PY) -m pytest tests/test_assignments.py $(PYTEST_ARGS)
 
+test-workflow: $(STAMP) ## nbgrader's whole cycle through a temporary exchange; JupyterLab in Chromium
+	$(PY) -m pytest tests/test_workflow.py tests/test_browser.py $(PYTEST_ARGS)
+
 mutation: $(STAMP) ## mutation testing of the assignments' tests (>= 90% killed per exercise)
 	$(PY) -m tools.mutation
 
@@ -86,7 +92,8 @@ assignments: $(STAMP) ## regenerate the student versions in assignments/ from so
 
 lectures: $(STAMP) ## re-execute every lecture in place (commit the outputs)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.record_timing=False lectures/[0-9][0-9]_*.ipynb
+		--ExecutePreprocessor.record_timing=False \
+		--ExecutePreprocessor.store_widget_state=False lectures/[0-9][0-9]_*.ipynb
 
 lint: $(STAMP) ## ruff check over the repository (Python files and notebooks)
 	$(BIN)/ruff check .
@@ -96,6 +103,35 @@ coverage: $(STAMP) ## unit tests, then the lines they miss, also as HTML in html
 	$(PY) -m coverage html --fail-under=0
 	$(PY) -m coverage report --fail-under=0
 	@echo "HTML report: htmlcov/index.html"
+
+# --- teaching: nbgrader's cycle (python -m tools.course and tools.student; see README) -----
+# make release A=01_perceptron; make autograde A=01_perceptron STUDENT=alice; ...
+A ?=
+STUDENT ?=
+NB ?=
+COURSE := $(PY) -m tools.course
+need-A = $(if $(A),,$(error name the assignment: make $@ A=01_perceptron))
+
+release: $(STAMP) ## regenerate and release an assignment: make release A=01_perceptron
+	$(need-A)$(COURSE) release $(A)
+
+collect: $(STAMP) ## collect the submissions of A from the exchange (newest wins)
+	$(need-A)$(COURSE) collect $(A)
+
+autograde: $(STAMP) ## check and autograde A, everyone or STUDENT=id
+	$(need-A)$(COURSE) autograde $(A) $(if $(STUDENT),--student=$(STUDENT))
+
+feedback: $(STAMP) ## generate and release the feedback for A (hidden tests not shown)
+	$(need-A)$(COURSE) feedback $(A) $(if $(STUDENT),--student=$(STUDENT))
+
+grades: $(STAMP) ## export every grade to reports/grades.csv
+	$(COURSE) export
+
+summary: $(STAMP) ## per exercise of A: mean, full marks, zeros (reports/A-summary.csv)
+	$(need-A)$(COURSE) summary $(A)
+
+validate: $(STAMP) ## run a notebook's tests; exit 1 naming failed exercises: make validate NB=path
+	$(if $(NB),,$(error name the notebook: make validate NB=01_perceptron/01_perceptron.ipynb))$(PY) -m tools.student validate $(NB)
 
 # --- cleaning -----------------------------------------------------------------------------
 # Never removes student work or grades (submitted/, autograded/, feedback/, exchange/,
