@@ -80,9 +80,12 @@ def test_at_least_five_wrong_answers_per_exercise(assignment):
 
 
 def _generate(tmp_path, assignment, extra_args=()):
-    shutil.copy(grading.ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
-    shutil.copytree(grading.ROOT / "solutions" / assignment,
-                    tmp_path / "solutions" / assignment)
+    """Run ``nbgrader generate_assignment`` in a course directory ``tmp_path`` (set up with
+    the repository's config and instructor version on first use)."""
+    if not (tmp_path / "solutions" / assignment).exists():
+        shutil.copy(grading.ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+        shutil.copytree(grading.ROOT / "solutions" / assignment,
+                        tmp_path / "solutions" / assignment)
     return subprocess.run(
         [str(grading.BIN / "nbgrader"), "generate_assignment", assignment, "--no-db",
          *extra_args], cwd=tmp_path, env=grading.nbgrader_env(), capture_output=True,
