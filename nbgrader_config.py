@@ -13,13 +13,32 @@ Environment variables (both optional):
 """
 
 import os
+import sys
 import warnings
 
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
 from sqlalchemy.exc import SAWarning
 
 c = get_config()  # provided by traitlets' config loader (F821 ignored in pyproject)
 
 REPO = os.path.dirname(os.path.abspath(__file__))
+
+# The course's nbgrader plugins (tools/nbgrader_plugins.py). A copy of this file in a
+# throw-away course directory (tools/grading.py) finds them through PYTHONPATH.
+if os.path.isdir(os.path.join(REPO, "tools")) and REPO not in sys.path:
+    sys.path.insert(0, REPO)
+from tools.nbgrader_plugins import HideHiddenTests, RepairCells, SafeExecute  # noqa: E402
 
 # Course directory: solutions/ holds the instructor versions (nbgrader's "source"), and
 # assignments/ the generated student versions (nbgrader's "release").
@@ -45,6 +64,21 @@ c.Execute.interrupt_on_timeout = True
 
 # A deleted test cell is put back (and graded) instead of silently scoring 0.
 c.OverwriteCells.add_missing_cells = True
+
+# nbgrader's autograde steps with two of them replaced (tools/nbgrader_plugins.py):
+# RepairCells for DeduplicateIds (a copied or split answer cell no longer fails the
+# submission: the first cell of each grade_id is graded), SafeExecute for Execute (a
+# kernel that dies or hangs keeps the points earned before; the batch goes on).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, RepairCells, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+
+# Feedback shows every test's output and message, not the source of hidden tests.
+c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
 
 # The stub that replaces each ### BEGIN SOLUTION ... ### END SOLUTION block (the default).
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

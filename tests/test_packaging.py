@@ -120,13 +120,34 @@ def test_python_versions_agree():
     assert "python=3.11" in read_environment()["dependencies"]
 
 
+# The only step of .ci/run besides `make test`: Debian's chromium for the browser test,
+# installed when missing (as root, or with sudo); the README says so under "System packages".
+CHROMIUM_STEP = [
+    'if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then',
+    'sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)',
+    "$sudo apt-get update -qq",
+    "$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
+    "fi",
+]
+
+
 def test_ci_runs_make_test_and_nothing_else():
     script = ROOT / ".ci" / "run"
     lines = script.read_text().splitlines()
     assert lines[0] == "#!/usr/bin/env bash"
     commands = [ln.strip() for ln in lines[1:] if ln.strip() and not ln.strip().startswith("#")]
-    assert commands == ["set -euo pipefail", 'cd "$(dirname "${BASH_SOURCE[0]}")/.."', "make test"]
+    assert commands == ["set -euo pipefail", 'cd "$(dirname "${BASH_SOURCE[0]}")/.."',
+                        *CHROMIUM_STEP, "make test"]
     assert os.access(script, os.X_OK), ".ci/run must be executable"
+    readme = (ROOT / "README.md").read_text()
+    assert "apt-get install chromium" in readme, "the README must name the system package"
+
+
+def test_github_actions_run_make_test():
+    workflow = (ROOT / ".github" / "workflows" / "test.yml").read_text()
+    assert re.search(r"^on:\s*\n\s+push:.*\n\s+pull_request:", workflow, re.M), workflow
+    assert re.search(r"^\s+(- )?run: make test\s*$", workflow, re.M), workflow
+    assert 'python-version: "3.11"' in workflow
 
 
 IGNORED = [
@@ -138,6 +159,7 @@ IGNORED = [
     "exchange/intro-dl/inbound/x.ipynb",
     "01_perceptron/01_perceptron.ipynb",
     ".nbgrader.log",
+    "reports/grades.csv",
     "lectures/.ipynb_checkpoints/01_perceptron-checkpoint.ipynb",
     "mlkit/__pycache__/models.cpython-311.pyc",
     "tests/__pycache__/test_models.cpython-311-pytest-9.2.0.pyc",

@@ -1,0 +1,386 @@
+"""Instructor commands: nbgrader's grading cycle for this course, one command per step.
+
+Run from the course root (the folder with ``nbgrader_config.py``; ``--root`` to run from
+elsewhere). Each step runs nbgrader's own command and prints it first, so what happens
+can be repeated by hand::
+
+    python -m tools.course generate [ASSIGNMENT ...]   # solutions/ -> assignments/ (+ gradebook)
+    python -m tools.course release ASSIGNMENT          # ... and put it in the exchange
+    python -m tools.course collect ASSIGNMENT          # exchange -> submitted/ (newest wins)
+    python -m tools.course autograde ASSIGNMENT [--student ID] [--force]
+    python -m tools.course feedback ASSIGNMENT [--student ID]   # feedback/ -> exchange
+    python -m tools.course export                      # every grade -> reports/grades.csv
+    python -m tools.course summary ASSIGNMENT          # per exercise -> reports/<a>-summary.csv
+    python -m tools.course student-config              # nbgrader config for the students
+
+Options this module does not know (``--Execute.timeout=30``, ``--CollectApp.check_owner=False``,
+...) are passed on to nbgrader.
+
+What it adds to nbgrader: ``autograde`` checks every submission first and reports each
+malformed one (copied or split nbgrader cells are graded after repair, see
+``tools/nbgrader_plugins.py``; an unreadable notebook scores 0 and is listed in
+``reports/<assignment>-problems.csv``) instead of letting it fail; ``summary`` shows which
+exercise the class found hard. Submitted files are only ever read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from tools import grading
+
+__all__ = ["main", "load_coursedir", "precheck", "summarize", "student_config"]
+
+REPORTS = "reports"
+
+
+def run_nbgrader(root: Path, *args: str) -> int:
+    """Run ``nbgrader <args>`` in the course root, echoing the command; return its exit code."""
+    print("$ nbgrader " + " ".join(args), flush=True)
+    return grading.nbgrader_main(list(args), cwd=root)
+
+
+def load_coursedir(root: Path):
+    """``(config, CourseDirectory)`` as ``root/nbgrader_config.py`` configures nbgrader."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    if not (root / "nbgrader_config.py").exists():
+        raise SystemExit(f"error: no nbgrader_config.py in {root}; run from the course root "
+                         "or pass --root.")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    coursedir = CourseDirectory(config=config)
+    if "root" not in config.CourseDirectory:
+        coursedir.root = str(root)
+    return config, coursedir
+
+
+# --- autograde: check first ------------------------------------------------------------------
+def precheck(coursedir, assignment: str, student: str = "*"):
+    """Problems of each submission of ``assignment``, before nbgrader sees them.
+
+    Returns
+    -------
+    problems : dict
+        ``{student: [(notebook, problem, what happens), ...]}`` for students with problems.
+    unreadable : set of str
+        Students with a notebook nbgrader cannot read: graded 0 without running nbgrader.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from tools.nbgrader_plugins import find_problems
+
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            notebooks = gb.find_assignment(assignment).notebooks
+        except MissingEntry:
+            raise SystemExit(f"error: {assignment} is not in the gradebook; run "
+                             f"`python -m tools.course release {assignment}` first.") from None
+        known = {nb.name: {c.name for c in nb.source_cells} for nb in notebooks}
+    problems, unreadable = {}, set()
+    pattern = coursedir.format_path(coursedir.submitted_directory, student, assignment)
+    for folder in sorted(glob.glob(pattern)):
+        name = Path(folder).parent.name
+        found = []
+        for notebook, ids in sorted(known.items()):
+            path = Path(folder) / f"{notebook}.ipynb"
+            if not path.exists():
+                others = sorted(p.name for p in Path(folder).glob("*.ipynb"))
+                found.append((notebook, f"no {notebook}.ipynb in the submission"
+                              + (f" (it has {', '.join(others)})" if others else ""),
+                              "scores 0; rename it and collect again, or ask for a resubmission"))
+                continue
+            try:
+                nb = nbformat.read(path, as_version=4)
+                cell_problems = find_problems(nb, ids)
+            except Exception as err:  # noqa: BLE001 (any unreadable file, same treatment)
+                unreadable.add(name)
+                found.append((notebook, f"the notebook cannot be read ({type(err).__name__}: "
+                              f"{str(err).splitlines()[0] if str(err) else ''})",
+                              "scores 0; ask the student to resubmit"))
+                continue
+            found += [(notebook, problem, action) for _, problem, action in cell_problems]
+        if found:
+            problems[name] = found
+    return problems, unreadable
+
+
+def _record_zero(coursedir, assignment: str, students) -> None:
+    """Give unreadable submissions 0 (manual grades kept), as nbgrader does for a missing
+    notebook, so they appear in the gradebook and the export; drop what an earlier
+    submission left in autograded/, as nbgrader does for a submission it fails on."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        for student in sorted(students):
+            stale = Path(coursedir.format_path(coursedir.autograded_directory, student,
+                                               assignment))
+            if stale.exists():
+                print(f"removing {stale} (graded from an earlier submission)", file=sys.stderr)
+                shutil.rmtree(stale)
+            stamp = coursedir.get_existing_timestamp(
+                coursedir.format_path(coursedir.submitted_directory, student, assignment))
+            gb.update_or_create_student(student)
+            submission = gb.update_or_create_submission(
+                assignment, student, **({"timestamp": stamp} if stamp else {}))
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = grade.manual_score is not None
+            gb.db.commit()
+
+
+def _write_problems(root: Path, assignment: str, checked, problems) -> Path:
+    path = root / REPORTS / f"{assignment}-problems.csv"
+    rows = []
+    if path.exists():
+        with path.open(newline="") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["student"] not in checked]
+    rows += [{"student": s, "notebook": nb, "problem": p, "action": a}
+             for s, items in problems.items() for nb, p, a in items]
+    path.parent.mkdir(exist_ok=True)
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, ["student", "notebook", "problem", "action"])
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda r: (r["student"], r["notebook"])))
+    return path
+
+
+def _print_totals(coursedir, assignment: str, students) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        subs = {s.student_id: s for s in gb.assignment_submissions(assignment)}
+        for student in sorted(students):
+            if student in subs:
+                s = subs[student]
+                print(f"  {student:<24} {s.score:6.2f} / {s.max_score:g}")
+
+
+def cmd_autograde(root: Path, args, extra) -> int:
+    _, coursedir = load_coursedir(root)
+    student = args.student or "*"
+    pattern = coursedir.format_path(coursedir.submitted_directory, student, args.assignment)
+    checked = sorted(Path(p).parent.name for p in glob.glob(pattern))
+    if not checked:
+        print(f"error: no submissions match {pattern}; run `collect` first.", file=sys.stderr)
+        return 1
+    problems, unreadable = precheck(coursedir, args.assignment, student)
+    report = _write_problems(root, args.assignment, checked, problems)
+    for name, items in problems.items():
+        for notebook, problem, action in items:
+            print(f"WARNING {name}/{notebook}: {problem}; {action}.", file=sys.stderr)
+    if problems:
+        print(f"({sum(map(len, problems.values()))} problem(s) listed in {report})",
+              file=sys.stderr)
+    status = 0
+    todo = [s for s in checked if s not in unreadable]
+    if todo:
+        cmd = ["autograde", args.assignment, *extra]
+        if args.student:
+            cmd.append(f"--student={args.student}")
+        if unreadable:
+            cmd.append(f"--CourseDirectory.student_id_exclude={','.join(sorted(unreadable))}")
+        if args.force:
+            cmd.append("--force")
+        status = run_nbgrader(root, *cmd)
+    if unreadable:
+        _record_zero(coursedir, args.assignment, unreadable)
+    print(f"{args.assignment}: scores")
+    _print_totals(coursedir, args.assignment, checked)
+    if status:
+        print("nbgrader reported errors (see above); the other submissions are graded.",
+              file=sys.stderr)
+    return status
+
+
+# --- summary -----------------------------------------------------------------------------
+def _headings(nb) -> dict[str, str]:
+    """answer grade_id -> the heading of its exercise (the last markdown heading before)."""
+    out, heading = {}, None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+            heading = cell.source.lstrip().splitlines()[0].lstrip("#").strip()
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and heading:
+            out.setdefault(meta["grade_id"], heading)
+    return out
+
+
+def summarize(coursedir, assignment: str) -> list[dict]:
+    """Per test cell and per exercise: max, mean, how many at full marks and at zero.
+
+    An exercise is an answer cell with the test cells named ``test_<answer id>...``
+    (``tools.grading.exercise_of``); a test cell that fits none is its own exercise.
+    Returns rows (dicts) in notebook order, each exercise before its test cells.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    rows = []
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            notebooks = gb.find_assignment(assignment).notebooks
+        except MissingEntry:
+            raise SystemExit(f"error: {assignment} is not in the gradebook.") from None
+        subs = gb.assignment_submissions(assignment)
+        for notebook in notebooks:
+            source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment),
+                          f"{notebook.name}.ipynb")
+            nb = nbformat.read(source, as_version=4) if source.exists() else None
+            answers = grading.answer_ids(nb) if nb else [c.name for c in notebook.solution_cells]
+            headings = _headings(nb) if nb else {}
+            points = {c.name: c.max_score for c in notebook.grade_cells}  # as released
+            order = [t for t in grading.test_ids(nb) if t in points] if nb else []
+            tests = {t: points[t] for t in order + sorted(set(points) - set(order))}
+            per_sub = []  # {test cell: score} of each submission
+            for sub in subs:
+                for nbsub in sub.notebooks:
+                    if nbsub.name == notebook.name:
+                        per_sub.append({g.name: float(g.score) for g in nbsub.grades})
+            groups: dict[str, list[str]] = {}
+            for test in tests:
+                try:
+                    key = grading.exercise_of(test, answers)
+                except ValueError:
+                    key = test
+                groups.setdefault(key, []).append(test)
+            for key, members in groups.items():
+                label = headings.get(key, key)
+                rows.append(_row("exercise", notebook.name, label, key,
+                                 float(sum(tests[t] for t in members)),
+                                 [sum(g.get(t, 0.0) for t in members) for g in per_sub]))
+                if len(members) > 1 or members[0] != key:
+                    rows += [_row("test", notebook.name, label, t, float(tests[t]),
+                                  [g.get(t, 0.0) for g in per_sub]) for t in members]
+    return rows
+
+
+def _row(level, notebook, exercise, cell, top, values) -> dict:
+    n = len(values)
+    return {"level": level, "notebook": notebook, "exercise": exercise, "cell": cell,
+            "max": top, "submissions": n,
+            "mean": round(sum(values) / n, 2) if n else "",
+            "full": sum(v >= top for v in values), "zero": sum(v == 0 for v in values)}
+
+
+def cmd_summary(root: Path, args, extra) -> int:
+    _, coursedir = load_coursedir(root)
+    rows = summarize(coursedir, args.assignment)
+    if not rows or not rows[0]["submissions"]:
+        print(f"{args.assignment}: no graded submissions yet; run `autograde` first.")
+        return 1
+    print(f"{args.assignment}: {rows[0]['submissions']} graded submission(s)")
+    print(f"{'exercise / test cell':<58} {'max':>5} {'mean':>6} {'full':>5} {'zero':>5}")
+    for r in rows:
+        label = r["exercise"] if r["level"] == "exercise" else "  " + r["cell"]
+        print(f"{label[:58]:<58} {r['max']:5g} {r['mean']:6.2f} {r['full']:5d} {r['zero']:5d}")
+    path = Path(args.csv) if args.csv else root / REPORTS / f"{args.assignment}-summary.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"written: {path}")
+    return 0
+
+
+# --- the other commands ---------------------------------------------------------------------
+def student_config(config) -> str:
+    """The nbgrader configuration students need: the course id and the exchange."""
+    course = config.CourseDirectory.get("course_id", "")
+    exchange = config.Exchange.get("root", "/srv/nbgrader/exchange")
+    lines = [
+        f"# nbgrader configuration for the students of {course}. On a JupyterHub install it",
+        "# as /etc/jupyter/nbgrader_config.py; on a laptop, as ~/.jupyter/nbgrader_config.py",
+        "# (or keep it in the folder where you run JupyterLab or tools.student).",
+        "c = get_config()  # noqa: F821",
+        f"c.CourseDirectory.course_id = {course!r}",
+        f"c.Exchange.root = {str(exchange)!r}",
+    ]
+    if "path_includes_course" in config.Exchange:
+        lines.append(f"c.Exchange.path_includes_course = {config.Exchange.path_includes_course}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_simple(root: Path, args, extra) -> int:
+    """The commands that are one or two nbgrader commands each."""
+    a, who = getattr(args, "assignment", None), []
+    if getattr(args, "student", None):
+        who = [f"--student={args.student}"]
+    if args.command == "generate":
+        source = root / load_coursedir(root)[1].source_directory
+        ids = a or sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
+        steps = [["generate_assignment", i, "--force"] for i in ids]
+    elif args.command == "release":
+        steps = [["generate_assignment", a, "--force"],
+                 ["release_assignment", a, *(["--force"] if args.force else [])]]
+    elif args.command == "collect":
+        steps = [["collect", a, "--update"]]
+    elif args.command == "feedback":
+        steps = [["generate_feedback", a, "--force", *who], ["release_feedback", a, *who]]
+    else:  # export
+        to = Path(args.to) if args.to else root / REPORTS / "grades.csv"
+        to.parent.mkdir(parents=True, exist_ok=True)
+        steps = [["export", f"--to={to.resolve()}"]]
+    for step in steps:
+        status = run_nbgrader(root, *step, *extra)
+        if status:
+            return status
+    if args.command == "export":
+        print(f"written: {to}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tools.course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", default=".", help="the course root (default: here)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("generate", help="regenerate the student versions (and the gradebook)")
+    p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    p = sub.add_parser("release", help="generate, then release an assignment to the exchange")
+    p.add_argument("assignment")
+    p.add_argument("--force", action="store_true", help="replace an earlier release")
+    p = sub.add_parser("collect", help="collect the submissions (a newer one replaces)")
+    p.add_argument("assignment")
+    p = sub.add_parser("autograde", help="check, then autograde submissions")
+    p.add_argument("assignment")
+    p.add_argument("--student", help="only this student")
+    p.add_argument("--force", action="store_true", help="regrade graded submissions too")
+    p = sub.add_parser("feedback", help="generate the feedback and release it")
+    p.add_argument("assignment")
+    p.add_argument("--student", help="only this student")
+    p = sub.add_parser("export", help="every grade to a CSV file (reports/grades.csv)")
+    p.add_argument("--to", help="the CSV file")
+    p = sub.add_parser("summary", help="per exercise: mean, full marks, zeros")
+    p.add_argument("assignment")
+    p.add_argument("--csv", help="the CSV file (reports/<assignment>-summary.csv)")
+    sub.add_parser("student-config", help="print the nbgrader config students need")
+    return parser
+
+
+def main(argv=None) -> int:
+    args, extra = _parser().parse_known_args(argv)
+    bad = [x for x in extra if not x.startswith("--")]
+    if bad:
+        _parser().error(f"unrecognized arguments: {' '.join(bad)}")
+    root = Path(args.root).resolve()
+    if args.command == "autograde":
+        return cmd_autograde(root, args, extra)
+    if args.command == "summary":
+        return cmd_summary(root, args, extra)
+    if args.command == "student-config":
+        sys.stdout.write(student_config(load_coursedir(root)[0]))
+        return 0
+    return cmd_simple(root, args, extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

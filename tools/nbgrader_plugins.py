@@ -1,0 +1,212 @@
+"""What nbgrader 0.9 lacks for fair grading, as nbgrader preprocessors.
+
+Registered in ``nbgrader_config.py``, so they act wherever nbgrader grades or writes
+feedback (the command line, ``tools.course`` and the Formgrader alike):
+
+- ``RepairCells`` (autograde, sanitizing step; replaces nbgrader's ``DeduplicateIds``):
+  a cell copied or split by the student (a second cell with the same ``grade_id``, or
+  nbgrader metadata that no longer validates) would make nbgrader fail the whole
+  submission (nbgrader #1083). The first cell of each ``grade_id`` keeps its role; the
+  others become ordinary cells, still run in their place. Works on nbgrader's copy in
+  ``autograded/``; the submitted file is never written.
+- ``SafeExecute`` (autograde, replaces nbgrader's ``Execute``): when the kernel dies
+  (``os._exit``, a segfault, out of memory), nbgrader discards the submission's grades.
+  Here the cell that killed it and every later cell get an error output, so the
+  submission keeps the points earned before the crash. A cell that times out is
+  interrupted (nbgrader's behaviour); if the kernel still does not answer, it is shut
+  down and the rest is treated as after a crash, so one hung submission costs at most
+  one timeout instead of one per remaining cell.
+- ``HideHiddenTests`` (generate_feedback): the feedback HTML shows each test cell's
+  output and the failure message, but not the code between ``### BEGIN HIDDEN TESTS``
+  and ``### END HIDDEN TESTS`` (nbgrader prints it, #917, #1363), nor traceback frames
+  that quote it.
+
+``find_problems`` is the check behind ``RepairCells``; ``python -m tools.course
+autograde`` uses it to report malformed submissions before grading.
+"""
+
+from __future__ import annotations
+
+from queue import Empty
+from time import monotonic
+
+from jsonschema import ValidationError as SchemaError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async, run_sync
+from nbformat.notebooknode import NotebookNode
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import SchemaMismatchError
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer, Unicode
+
+__all__ = ["find_problems", "RepairCells", "SafeExecute", "HideHiddenTests"]
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                        traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
+
+
+def find_problems(nb, known_ids=None) -> list[tuple[int, str, str]]:
+    """The cells whose nbgrader metadata would stop nbgrader from grading ``nb``.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A submitted notebook.
+    known_ids : set of str, optional
+        The grade_ids of the released notebook; a cell naming another id is a problem.
+
+    Returns
+    -------
+    list of (int, str, str)
+        ``(cell index, what is wrong, what grading does about it)``, in notebook order.
+        The first cell of each grade_id is never listed as a duplicate: it is the one kept.
+    """
+    problems, seen = [], {}
+    validator = MetadataValidator()
+    for index, cell in enumerate(nb.cells):
+        if "nbgrader" not in cell.get("metadata", {}):
+            continue
+        meta = cell.metadata.nbgrader
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        where = f"cell {index + 1}" + (f" ({grade_id!r})" if grade_id else "")
+        try:
+            validator.validate_cell(cell)
+            validator.validate_nb(NotebookNode(cells=[cell]))
+        except (ValidationError, SchemaError, SchemaMismatchError, KeyError, TypeError,
+                AttributeError) as err:
+            what = err.message if isinstance(err, SchemaError) else str(err)
+            problems.append((index, f"{where}: its nbgrader metadata is invalid ({what})",
+                             "it runs as an ordinary cell"))
+            continue
+        if not (meta.get("grade") or meta.get("solution") or meta.get("locked")
+                or meta.get("task")):
+            continue
+        if grade_id in seen:
+            problems.append((index, f"{where}: a copy of cell {seen[grade_id] + 1} (same "
+                             "grade_id)", "the first is graded; this one runs as an ordinary cell"))
+        elif known_ids is not None and grade_id not in known_ids:
+            problems.append((index, f"{where}: not a cell of this assignment",
+                             "it runs as an ordinary cell"))
+        else:
+            seen[grade_id] = index
+    return problems
+
+
+class RepairCells(NbGraderPreprocessor):
+    """Make a copied, split or foreign nbgrader cell an ordinary cell (see the module)."""
+
+    def preprocess(self, nb, resources):
+        known = None
+        info = resources.get("nbgrader", {})
+        if info.get("db_url"):
+            with Gradebook(info["db_url"]) as gb:
+                try:
+                    source = gb.find_notebook(info["notebook"], info["assignment"])
+                except MissingEntry:
+                    source = None
+                if source is not None:
+                    known = {c.name for c in source.source_cells}
+        for index, problem, action in find_problems(nb, known):
+            self.log.warning("%s/%s: %s; %s.", info.get("student", "?"),
+                             info.get("notebook", "?"), problem, action)
+            del nb.cells[index].metadata["nbgrader"]
+        return nb, resources
+
+
+class SafeExecute(Execute):
+    """nbgrader's Execute, surviving a kernel that dies or stops answering (see the module)."""
+
+    recovery_timeout = Integer(
+        10, help="Seconds a kernel has to answer after a timed-out cell was interrupted."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._stopped = None  # why the remaining cells are not run
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, resources
+        if self._stopped:
+            cell.outputs = [_error("NotRun", self._stopped)]
+            return cell, self.resources
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        where = f"cell {index + 1}" + (f" ({grade_id!r})" if grade_id else "")
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self.log.error("The kernel died in %s; the cells after it are not run.", where)
+            cell.outputs.append(_error(
+                "DeadKernelError", "The kernel died while running this cell (os._exit, a "
+                "crash or running out of memory). The cells after it were not run."))
+            self._stopped = f"This cell was not run: the kernel died in {where}."
+            return cell, self.resources
+        except CellTimeoutError:  # no interrupt, or the kernel went on after it
+            self.log.error("%s ran out of time and the kernel did not stop; stopping it.", where)
+            cell.outputs.append(_error(
+                "CellTimeoutError", f"This cell ran out of time ({self.timeout} s) and did not "
+                "stop when interrupted. The cells after it were not run."))
+            self._stop_kernel(f"This cell was not run: {where} ran out of time.")
+            return cell, self.resources
+        timed_out = any(o.output_type == "error" and o.get("ename") == "CellTimeoutError"
+                        for o in cell.outputs)
+        if timed_out and not self._kernel_answers():
+            self.log.error("The kernel does not answer after %s timed out; stopping it.", where)
+            self._stop_kernel(f"This cell was not run: {where} ran out of time and the "
+                              "kernel did not recover.")
+        return cell, resources
+
+    def _stop_kernel(self, reason: str) -> None:
+        self._stopped = reason
+        if self.km is not None:
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+    def _kernel_answers(self) -> bool:
+        """Whether the kernel replies to kernel_info within ``recovery_timeout``: requests
+        on the shell channel wait until the interrupted cell has really stopped."""
+
+        async def probe() -> bool:
+            msg_id = self.kc.kernel_info()
+            deadline = monotonic() + self.recovery_timeout
+            while (left := deadline - monotonic()) > 0:
+                try:
+                    msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=left))
+                except Empty:
+                    return False
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    return True
+            return False
+
+        return run_sync(probe)()
+
+
+class HideHiddenTests(NbGraderPreprocessor):
+    """Feedback without the source of hidden tests (see the module)."""
+
+    begin = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
+    end = Unicode("### END HIDDEN TESTS").tag(config=True)
+    placeholder = Unicode("# (hidden tests: not shown in the feedback)").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or self.begin not in cell.source:
+            return cell, resources
+        lines, hidden = [], False
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith(self.begin):
+                hidden = True
+                lines.append(line[: len(line) - len(line.lstrip())] + self.placeholder)
+            elif stripped.startswith(self.end):
+                hidden = False
+            elif not hidden:
+                lines.append(line)
+        cell.source = "\n".join(lines)
+        # IPython's traceback quotes the lines around the failure: keep the message only.
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                output.traceback = [f"\x1b[0;31m{output.ename}\x1b[0m: {output.evalue}",
+                                    "(traceback not shown: this test cell has hidden tests)"]
+        return cell, resources

@@ -1,0 +1,230 @@
+"""Student commands: fetch an assignment, validate it, submit it, fetch the feedback.
+
+The same four steps as the Assignment List and the Validate button in JupyterLab, from a
+terminal, in the folder where you keep your assignments::
+
+    python -m tools.student fetch 01_perceptron     # -> ./01_perceptron/01_perceptron.ipynb
+    python -m tools.student validate 01_perceptron/01_perceptron.ipynb
+    python -m tools.student submit 01_perceptron    # validates first, then submits
+    python -m tools.student feedback 01_perceptron  # -> ./01_perceptron/feedback/<time>/*.html
+    python -m tools.student list                    # what is released, fetched, submitted
+
+``validate`` exits with status 1 and names each failing exercise and its message
+(``nbgrader validate`` prints them but exits 0). ``submit`` submits even when tests fail
+(you may resubmit until the deadline); it says so first.
+
+The course id and the exchange folder come from nbgrader's configuration: the
+``nbgrader_config.py`` in this folder (the repository root has one), or the one your
+instructor installed (``/etc/jupyter/nbgrader_config.py`` on a JupyterHub, written by
+``python -m tools.course student-config``). ``--course`` and ``--exchange`` override them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["main", "validate"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ERROR_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit|NotRun)\b")
+
+
+def _nbgrader(*args: str) -> int:
+    """Run one nbgrader command here, in this process."""
+    from tools.grading import nbgrader_main
+
+    return nbgrader_main(list(args))
+
+
+def _message(raw: str) -> str:
+    """The exception line(s) of a traceback, without colours: what went wrong."""
+    lines = [ln.rstrip() for ln in _ANSI.sub("", raw).splitlines() if ln.strip()]
+    found = next((i for i in range(len(lines) - 1, -1, -1) if _ERROR_LINE.match(lines[i])),
+                 max(0, len(lines) - 3))
+    text = "\n".join(lines[found:])
+    if text.rstrip(":") == "NotImplementedError":
+        text += " an answer is missing: replace `raise NotImplementedError()` with your code"
+    return text
+
+
+def _exercise_labels(nb) -> dict[str, tuple[str, str]]:
+    """stripped source of each graded test cell -> (grade_id, heading of its exercise)."""
+    out, heading = {}, ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+            heading = cell.source.lstrip().splitlines()[0].lstrip("#").strip()
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") or meta.get("locked"):
+            out.setdefault(cell.source.strip(), (meta.get("grade_id", "?"), heading))
+    return out
+
+
+def validate(path: Path, timeout: int = 120) -> list[str]:
+    """Run the notebook's tests as nbgrader does; return one paragraph per failure
+    (empty when every test passes)."""
+    import nbformat
+
+    from tools.nbgrader_plugins import find_problems
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as err:  # noqa: BLE001 (not a notebook: say so, like any failure)
+        return [f"the notebook cannot be read ({type(err).__name__}: {err}); fetch the "
+                "assignment again into another folder and copy your answers over"]
+    out = [f"{problem}: delete one of them, or undo the change (the grader grades the "
+           "first cell of each id and runs the others as ordinary cells)"
+           for _, problem, _ in find_problems(nb)]
+    if not out:
+        return out + _run_tests(path, nb, timeout)
+    # Validate what the grader will grade: a repaired copy, next to copies of the
+    # assignment's other files (the notebook may read them).
+    for index, _, _ in find_problems(nb):
+        del nb.cells[index].metadata["nbgrader"]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.parent.name
+        shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        nbformat.write(nb, copy / path.name)
+        return out + _run_tests(copy / path.name, nb, timeout)
+
+
+def _run_tests(path: Path, nb, timeout: int) -> list[str]:
+    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
+    from nbgrader.validator import Validator
+    from traitlets.config import Config
+
+    from tools.nbgrader_plugins import SafeExecute
+
+    config = Config()
+    config.Execute.timeout = timeout
+    validator = Validator(config=config)
+    validator.preprocessors = [CheckCellMetadata, ClearOutput, SafeExecute]
+    try:
+        results = validator.validate(str(path))
+    except Exception as err:  # noqa: BLE001 (a notebook nbgrader cannot run)
+        return [f"the notebook could not be validated: {type(err).__name__}: {err}"]
+    labels = _exercise_labels(nb)
+    out = []
+    for cell in results.get("type_changed", []):
+        out.append(f"a {cell['old_type']} cell was changed to a {cell['new_type']} cell; "
+                   "change it back (grading uses the original type):\n"
+                   + _indent(cell["source"][:200]))
+    for cell in results.get("changed", []):
+        grade_id, heading = labels.get(cell["source"], ("?", ""))
+        out.append(f"{heading} [{grade_id}]: this test cell was edited; undo the edit or "
+                   "copy the cell from a fresh fetch (grading uses the original tests)")
+    groups: dict[tuple[str, str], list[str]] = {}  # same exercise, same message: one entry
+    for cell in results.get("failed", []):
+        grade_id, heading = labels.get(cell["source"], ("?", ""))
+        groups.setdefault((heading, _message(cell["raw_error"])), []).append(grade_id)
+    for (heading, message), ids in groups.items():
+        out.append(f"{heading} [{', '.join(ids)}]:\n" + _indent(message))
+    return out
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def cmd_validate(paths: list[str], timeout: int) -> int:
+    status = 0
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            notebooks = sorted(p for p in path.glob("*.ipynb"))
+        else:
+            notebooks = [path]
+        if not notebooks or not all(p.exists() for p in notebooks):
+            print(f"error: no notebook at {name}", file=sys.stderr)
+            status = 1
+            continue
+        for nb in notebooks:
+            failures = validate(nb, timeout)
+            if failures:
+                status = 1
+                print(f"FAILED {nb}: {len(failures)} problem(s); if you submit it as it "
+                      "is, you will not get full marks:")
+                for text in failures:
+                    print("  " + text.replace("\n", "\n  "))
+            else:
+                print(f"OK {nb}: every test passes (the grader runs more tests).")
+    return status
+
+
+def _folder(assignment: str) -> Path:
+    """Where nbgrader keeps a fetched assignment: ./<assignment>, or ./<course>/<assignment>
+    when the exchange is set up with ``path_includes_course``."""
+    here = Path(assignment)
+    nested = sorted(Path().glob(f"*/{assignment}"))
+    return here if here.is_dir() or not nested else nested[0]
+
+
+def _common(args) -> list[str]:
+    out = []
+    if args.course:
+        out.append(f"--course={args.course}")
+    if args.exchange:
+        out.append(f"--Exchange.root={args.exchange}")
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tools.student", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in [("fetch", "fetch a released assignment into ./<assignment>/"),
+                       ("submit", "validate, then submit ./<assignment>/"),
+                       ("feedback", "fetch the feedback into ./<assignment>/feedback/"),
+                       ("list", "list released, fetched and submitted assignments")]:
+        p = sub.add_parser(name, help=text)
+        if name != "list":
+            p.add_argument("assignment")
+        if name in ("submit", "feedback"):
+            p.add_argument("--student", help="your student id (default: your user name)")
+        if name == "submit":
+            p.add_argument("--no-validate", action="store_true", help="skip the validation")
+        p.add_argument("--course", help="course id (default: from nbgrader's config)")
+        p.add_argument("--exchange", help="exchange folder (default: from nbgrader's config)")
+    p = sub.add_parser("validate", help="run the tests; exit 1 naming each failing exercise")
+    p.add_argument("notebook", nargs="+", help="notebooks, or assignment folders")
+    p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return cmd_validate(args.notebook, args.timeout)
+    common = _common(args)
+    who = [f"--student={args.student}"] if getattr(args, "student", None) else []
+    if args.command == "fetch":
+        status = _nbgrader("fetch_assignment", args.assignment, *common)
+        if status == 0:
+            print(f"fetched: {_folder(args.assignment).resolve()}")
+        return status
+    if args.command == "list":
+        return _nbgrader("list", *common)
+    folder = _folder(args.assignment)
+    if args.command == "submit":
+        if not folder.is_dir():
+            print(f"error: no folder {folder}/ here; fetch the assignment first, or run this "
+                  "where the folder is.", file=sys.stderr)
+            return 1
+        if not args.no_validate and cmd_validate([str(folder)], 120):
+            print("Submitting anyway: you can fix it and submit again before the deadline.")
+        return _nbgrader("submit", args.assignment, *who, *common)
+    status = _nbgrader("fetch_feedback", args.assignment, *who, *common)
+    files = sorted(_folder(args.assignment).glob("feedback/*/*.html"))
+    if status == 0 and files:
+        print("feedback:\n" + "\n".join(f"  {f.resolve()}" for f in files))
+    elif status == 0:
+        print("no feedback yet for this assignment.")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
