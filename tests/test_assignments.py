@@ -4,14 +4,21 @@ For every assignment: the committed student version is exactly what nbgrader gen
 from the instructor version; the instructor version scores 100; the untouched release
 scores 0 without stopping the batch; and every realistic wrong answer kept in
 ``tests/wrong_answers/<assignment>.py`` loses points in its own exercise and nowhere else.
+
+nbgrader costs seconds per notebook (a kernel each), so the wrong answers reach it packed,
+one per exercise in each submission, which proves nbgrader takes points exactly from the
+exercises that hold one; each wrong answer is also run alone through the same test cells
+in a forked process, which proves it costs nothing in any other exercise.
 """
 
 from __future__ import annotations
 
 import ast
 import filecmp
+import json
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
@@ -119,19 +126,49 @@ def test_solution_region_in_an_untagged_cell_fails(tmp_path):
     assert proc.returncode != 0
 
 
+def _combined(assignment):
+    """Wrong answers packed for nbgrader: submission j holds the j-th wrong answer of every
+    answer cell that has one (the exercises are independent: tests substitute reference
+    versions of earlier answers). Returns {student: (notebook, {cell: wrong index})}."""
+    solution = grading.load_solution(assignment)
+    per_cell: dict[str, list[int]] = {}
+    for i, w in enumerate(grading.load_wrong(assignment)):
+        per_cell.setdefault(w.cell, []).append(i)
+    wrongs = grading.load_wrong(assignment)
+    out = {}
+    for j in range(max(map(len, per_cell.values()))):
+        nb, chosen = solution, {}
+        for cell, indices in per_cell.items():
+            if j < len(indices):
+                chosen[cell] = indices[j]
+                nb = grading.replace_answer(nb, cell, wrongs[indices[j]].source)
+        out[f"combined{j:02d}"] = (nb, chosen)
+    return out
+
+
 @pytest.fixture(scope="module")
 def graded():
-    """Grade, per assignment in one nbgrader batch: the solution, the blank release and
-    every wrong answer (assignments in parallel, one process each)."""
-    def run(assignment):
-        solution = grading.load_solution(assignment)
-        subs = {"solution": solution, "blank": grading.load_release(assignment)}
-        for i, w in enumerate(grading.load_wrong(assignment)):
-            subs[f"wrong{i:03d}"] = grading.replace_answer(solution, w.cell, w.source)
+    """Per assignment, with real nbgrader in one batch: the solution, the blank release and
+    the packed wrong answers; and, in a separate process, each wrong answer alone run
+    through the same test cells (``tools.mutation --wrong-verdicts``). Two at a time."""
+    def grade(assignment):
+        subs = {"solution": grading.load_solution(assignment),
+                "blank": grading.load_release(assignment)}
+        subs.update({k: nb for k, (nb, _) in _combined(assignment).items()})
         return grading.grade(assignment, subs)
 
+    def verdicts(assignment):
+        proc = subprocess.run(
+            [sys.executable, "-m", "tools.mutation", "--wrong-verdicts", assignment],
+            cwd=grading.ROOT, env=grading.nbgrader_env(), capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)[assignment]
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(ASSIGNMENTS, pool.map(run, ASSIGNMENTS), strict=True))
+        scores = [pool.submit(grade, a) for a in ASSIGNMENTS]
+        alone = [pool.submit(verdicts, a) for a in ASSIGNMENTS]
+        return {a: {"scores": s.result(), "alone": v.result()}
+                for a, s, v in zip(ASSIGNMENTS, scores, alone, strict=True)}
 
 
 def _total(scores):
@@ -140,20 +177,43 @@ def _total(scores):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_scores_full_marks(graded, assignment):
-    lost = {t: s for t, s in graded[assignment]["solution"].items() if s[0] < s[1]}
+    scores = graded[assignment]["scores"]["solution"]
+    lost = {t: s for t, s in scores.items() if s[0] < s[1]}
     assert not lost, f"the instructor version loses points in {lost}"
-    assert _total(graded[assignment]["solution"]) == 100
+    assert _total(scores) == 100
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_blank_release_scores_zero(graded, assignment):
-    assert _total(graded[assignment]["blank"]) == 0
+    assert _total(graded[assignment]["scores"]["blank"]) == 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_packed_wrong_answers_cost_points_exactly_where_they_are(graded, assignment):
+    """nbgrader's verdict: every exercise holding the solution keeps full marks, and the
+    exercises holding wrong answers lose points between them. (A later exercise may use an
+    earlier answer on purpose, e.g. 01's XOR question accepts the value the student's own
+    trainer gives, so one exercise per wrong answer is proven by the run alone below.)"""
+    answers = grading.answer_ids(grading.load_solution(assignment))
+    wrongs = grading.load_wrong(assignment)
+    for student, (_, chosen) in _combined(assignment).items():
+        scores = graded[assignment]["scores"][student]
+        for cell in answers:
+            lost = [t for t, (sc, mx) in scores.items()
+                    if grading.exercise_of(t, answers) == cell and sc < mx]
+            if cell not in chosen:
+                assert not lost, f"{student}: {cell} holds the solution but lost {lost}"
+        held = {cell: wrongs[i].why for cell, i in chosen.items()}
+        assert _total(scores) < 100, f"{student} ({held}) lost no points"
 
 
 @pytest.mark.parametrize("assignment,index,wrong", WRONG,
                          ids=[f"{a}-{w.cell}-{i}" for a, i, w in WRONG])
 def test_wrong_answer_loses_points_in_its_own_exercise_only(graded, assignment, index, wrong):
+    """The wrong answer alone fails a test of its own exercise and no other."""
     answers = grading.answer_ids(grading.load_solution(assignment))
-    verdict = grading.wrong_answer_verdict(graded[assignment][f"wrong{index:03d}"],
-                                           wrong.cell, answers)
+    alone = {t: (1.0 if ok else 0.0, 1.0)
+             for t, ok in graded[assignment]["alone"][index].items()}
+    assert set(alone) == set(grading.test_ids(grading.load_solution(assignment)))
+    verdict = grading.wrong_answer_verdict(alone, wrong.cell, answers)
     assert verdict is None, f"{wrong.cell} ({wrong.why}): {verdict}"

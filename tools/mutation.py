@@ -24,6 +24,7 @@ import contextlib
 import copy
 import importlib.util
 import io
+import json
 import os
 import signal
 import sys
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 
 from tools.grading import ROOT, answer_ids, exercise_of, load_solution, test_ids
 
-__all__ = ["Mutant", "mutants", "run_assignment", "main"]
+__all__ = ["Mutant", "mutants", "run_assignment", "wrong_answer_verdicts", "main"]
 
 THRESHOLD = 0.9
 TIMEOUT = 60  # seconds per mutant
@@ -194,6 +195,59 @@ def _killed(mutant_source: str, tests: list[str], ns: dict) -> bool:
     return not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
 
 
+def _verdicts_in_child(sources: list[tuple[str | None, str]], ns: dict, out) -> None:
+    """Child of a fork: run ``(test_id or None, source)`` cells, write the test verdicts as
+    JSON to the pipe ``out`` and exit."""
+    signal.alarm(TIMEOUT * 2)
+    verdicts = {}
+    for test_id, source in sources:
+        ok = _exec_cell(source, ns)
+        if test_id is not None:
+            verdicts[test_id] = ok
+    os.write(out, json.dumps(verdicts).encode())
+    os._exit(0)
+
+
+def wrong_answer_verdicts(assignment: str, wrongs) -> list[dict[str, bool]]:
+    """For each wrong answer (``.cell``, ``.source``), which test cells pass: the notebook
+    runs with that one answer cell replaced, in a fork of a process that already ran every
+    cell before it (test cells before it pass: they ran with the solution)."""
+    nb = load_solution(assignment)
+    tests = test_ids(nb)
+    cells = [(c.metadata.get("nbgrader", {}).get("grade_id"), c.source)
+             for c in nb.cells if c.cell_type == "code"]
+    by_cell: dict[str, list[int]] = {}
+    for i, w in enumerate(wrongs):
+        by_cell.setdefault(w.cell, []).append(i)
+    results: list[dict[str, bool]] = [{} for _ in wrongs]
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    cwd = os.getcwd()
+    os.chdir(ROOT / "solutions" / assignment)
+    ns: dict = {"__name__": "__main__"}
+    done: dict[str, bool] = {}
+    try:
+        for k, (gid, source) in enumerate(cells):
+            for i in by_cell.get(gid, []):
+                rest = [(g if g in tests else None, src) for g, src in cells[k + 1:]]
+                read, write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # child
+                    os.close(read)
+                    _verdicts_in_child([(None, wrongs[i].source), *rest], ns, write)
+                os.close(write)
+                with os.fdopen(read) as pipe:
+                    data = pipe.read()
+                os.waitpid(pid, 0)
+                later = json.loads(data) if data else {g: False for g, _ in rest if g}
+                results[i] = {**done, **later}
+            ok = _exec_cell(source, ns)
+            if gid in tests:
+                done[gid] = ok
+    finally:
+        os.chdir(cwd)
+    return results
+
+
 def _equivalents(assignment: str) -> dict[str, str]:
     path = ROOT / "tests" / "mutants" / f"{assignment}.py"
     if not path.exists():
@@ -243,7 +297,16 @@ def main(argv=None) -> int:
     parser.add_argument("assignment", nargs="*")
     parser.add_argument("--cell", help="only this answer cell")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--wrong-verdicts", action="store_true",
+                        help="print, as JSON, which test cells pass for each wrong answer in "
+                             "tests/wrong_answers/<assignment>.py (used by the test suite)")
     args = parser.parse_args(argv)
+    if args.wrong_verdicts:
+        from tools.grading import load_wrong
+
+        print(json.dumps({a: wrong_answer_verdicts(a, load_wrong(a))
+                          for a in args.assignment}))
+        return 0
     from tools.grading import assignments
 
     status = 0
