@@ -22,7 +22,7 @@ PORT ?=
 LAB_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab test test-unit test-notebooks test-assignments test-workflow mutation \
+.PHONY: bench help lab test test-unit test-notebooks test-assignments test-workflow mutation \
 	assignments lectures release collect autograde feedback grades summary validate lint \
 	coverage clean distclean
 
@@ -84,6 +84,9 @@ test-workflow: $(STAMP) ## nbgrader's whole cycle through a temporary exchange; 
 
 mutation: $(STAMP) ## mutation testing of the assignments' tests (>= 90% killed per exercise)
 	$(PY) -m tools.mutation
+
+bench: $(STAMP) ## benchmarks (not tests): notebook execution times; run on a quiet machine
+	$(PY) benchmarks/notebook_times.py
 
 # --- instructor and maintainer commands ------------------------------------------------------
 assignments: $(STAMP) ## regenerate the student versions in assignments/ from solutions/
