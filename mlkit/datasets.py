@@ -17,6 +17,7 @@ from mlkit._validation import (
     NotFittedError,
     as_rng,
     check_array,
+    check_consistent_length,
     check_in_range,
     check_positive,
 )
@@ -369,9 +370,7 @@ def train_test_split(X, y, test_size: float = 0.25, seed=0, stratify: bool = Tru
         raise ValueError("X must have shape (n_samples, ...) and y shape (n_samples,); got "
                          f"X {X.shape} and y {y.shape}.")
     n = len(y)
-    if len(X) != n:
-        raise ValueError(f"X and y have inconsistent numbers of samples: X has {len(X)}, "
-                         f"y has {n}.")
+    check_consistent_length(X, y)
     if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real) or not (
             0 < test_size < 1):
         raise ValueError(f"test_size must be a number in (0, 1); got {test_size!r}.")

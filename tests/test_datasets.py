@@ -367,5 +367,5 @@ def test_bad_arguments(gen, kwargs, message):
 def test_all_is_complete():
     public = {name for name in vars(datasets) if not name.startswith("_")}
     imported = {"annotations", "numbers", "np", "Path", "NotFittedError", "as_rng",
-                "check_array", "check_in_range", "check_positive"}
+                "check_array", "check_consistent_length", "check_in_range", "check_positive"}
     assert set(datasets.__all__) == public - imported
