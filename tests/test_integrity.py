@@ -1,0 +1,153 @@
+"""Grading integrity: the adversarial corpus, graded by the course's real grading command.
+
+For each assignment, one temporary course holds (``tests/adversarial/harness.py``):
+honest and blank sentinels graded before every cheat (``aa_*``) and after them (``zz_*``),
+and one submission per cheat of ``tests/adversarial`` (``m_<cheat>``), each built from the
+student version. ``python -m tools.course autograde <a>`` grades them once, then once
+more with ``--force``. The properties, each its own test so that a failure names the cheat
+and what it broke:
+
+- honest students get full marks and blank ones 0, before and after the cheats;
+- no cheat scores more than the blank submission;
+- the gradebook still exists and holds every student's submission;
+- no protected file (``submitted/``, ``solutions/``, ``assignments/``, the config) changes;
+- the command finishes, with every student graded or listed as a problem;
+- the regrade gives everyone the same grade;
+- no secret of the grader's environment reaches a student's graded notebook.
+
+The cheats marked dangerous (killing processes, fork and memory bombs, output floods) are
+graded only with ``ADVERSARIAL_DANGEROUS=1``: set it once the grader is sandboxed. The
+courses of different assignments are graded ``INTEGRITY_JOBS`` (default 2) at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+
+from tests.adversarial import Cheat, all_cheats, harness, safe_cheats
+from tools import grading
+
+ASSIGNMENTS = grading.assignments()
+CHEATS = all_cheats() if os.environ.get("ADVERSARIAL_DANGEROUS") == "1" else safe_cheats()
+JOBS = int(os.environ.get("INTEGRITY_JOBS", "2"))
+FULL_MARKS = 100.0
+
+
+@dataclass
+class Graded:
+    course: harness.Course
+    first: harness.Run
+    regrade: harness.Run
+    after_first: dict[str, str]  # checksums of the protected files after the first run
+    after_regrade: dict[str, str]
+    problems: dict[str, list[str]]  # as listed after the first run
+    canary_files: list[str]  # files holding the grader's secret, after both runs
+
+
+def _grade(tmp, assignment: str) -> Graded:
+    course = harness.build(tmp / assignment / "course", assignment, CHEATS)
+    first = harness.autograde(course)
+    after_first = harness.checksums(course.root)
+    problems = harness.problems(course)
+    regrade = harness.autograde(course, "--force")
+    return Graded(course, first, regrade, after_first, harness.checksums(course.root), problems,
+                  harness.files_containing(course.root, course.canary))
+
+
+@pytest.fixture(scope="module")
+def _grading(request, tmp_path_factory):
+    """Start grading every assignment this session needs, JOBS at a time."""
+    wanted = sorted({item.callspec.params["graded"] for item in request.session.items
+                     if hasattr(item, "callspec") and "graded" in item.callspec.params})
+    tmp = tmp_path_factory.mktemp("integrity")
+    pool = ThreadPoolExecutor(max_workers=JOBS)
+    futures = {a: pool.submit(_grade, tmp, a) for a in wanted}
+    yield futures
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def graded(request, _grading) -> Graded:
+    return _grading[request.param].result()
+
+
+def _show(graded: Graded, students) -> str:
+    return ", ".join(f"{s}: {graded.first.scores.get(s)}" for s in students)
+
+
+def _tail(run: harness.Run) -> str:
+    return f"(exit {run.returncode} after {run.seconds:.0f} s)\n{run.output[-3000:]}"
+
+
+def test_honest_students_get_full_marks(graded):
+    got = {s: graded.first.scores[s] for s in harness.HONEST}
+    assert got == dict.fromkeys(harness.HONEST, FULL_MARKS), (
+        f"{graded.course.assignment}: honest sentinels before and after the cheats: "
+        f"{_show(graded, harness.HONEST)}")
+
+
+def test_blank_submissions_get_zero(graded):
+    got = {s: graded.first.scores[s] for s in harness.BLANK}
+    assert got == dict.fromkeys(harness.BLANK, 0.0), (
+        f"{graded.course.assignment}: blank sentinels before and after the cheats: "
+        f"{_show(graded, harness.BLANK)}")
+
+
+@pytest.mark.parametrize("cheat", CHEATS, ids=lambda c: c.name)
+def test_cheat_scores_no_more_than_blank(graded, cheat: Cheat):
+    blank = graded.first.scores["aa_blank"]
+    score = graded.first.scores[harness.student_id(cheat)]
+    assert blank is not None and (score or 0.0) <= blank, (
+        f"{graded.course.assignment}: {cheat.name} ({cheat.category}: {cheat.doc}) scored "
+        f"{score}; the blank submission scored {blank}")
+
+
+def test_gradebook_keeps_every_submission(graded):
+    db = graded.course.root / "gradebook.db"
+    assert db.exists(), f"{graded.course.assignment}: gradebook.db was deleted"
+    missing = [s for s, v in graded.first.scores.items() if v is None]
+    assert not missing, (f"{graded.course.assignment}: no submission in the gradebook for "
+                         f"{missing}")
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return ([f"changed {k}" for k in sorted(before) if k in after and after[k] != before[k]]
+            + [f"deleted {k}" for k in sorted(set(before) - set(after))]
+            + [f"added {k}" for k in sorted(set(after) - set(before))])
+
+
+def test_no_protected_file_changes(graded):
+    first = _diff(graded.course.checksums, graded.after_first)
+    regrade = _diff(graded.after_first, graded.after_regrade)
+    assert not first and not regrade, (
+        f"{graded.course.assignment}: files changed while grading:\n  "
+        + "\n  ".join(first) + "\nand during the regrade:\n  " + "\n  ".join(regrade))
+
+
+def test_batch_finishes(graded):
+    run = graded.first
+    assert run.returncode is not None and run.returncode >= 0, (
+        f"{graded.course.assignment}: the grading command was killed or hung {_tail(run)}")
+    unaccounted = [s for s, v in run.scores.items() if v is None and s not in graded.problems]
+    assert not unaccounted, (f"{graded.course.assignment}: neither graded nor listed as a "
+                             f"problem: {unaccounted} {_tail(run)}")
+
+
+def test_regrade_reproduces_the_grades(graded):
+    run = graded.regrade
+    assert run.returncode is not None and run.returncode >= 0, (
+        f"{graded.course.assignment}: the regrade was killed or hung {_tail(run)}")
+    differ = {s: (graded.first.scores[s], run.scores.get(s)) for s in graded.first.scores
+              if run.scores.get(s) != graded.first.scores[s]}
+    assert not differ, (f"{graded.course.assignment}: grades changed on regrading "
+                        f"(first, regrade): {differ}")
+
+
+def test_no_secret_reaches_students(graded):
+    assert not graded.canary_files, (
+        f"{graded.course.assignment}: the grader's secret (GRADER_API_TOKEN) was written into "
+        f"{graded.canary_files}")
