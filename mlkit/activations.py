@@ -65,7 +65,8 @@ def sigmoid(a):
     """
     a = _float(a)
     e = np.exp(-np.abs(a))  # in (0, 1], never overflows
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    d = 1.0 + e
+    return np.where(a >= 0, 1.0 / d, e / d)
 
 
 def sigmoid_grad(a):

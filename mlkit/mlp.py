@@ -45,11 +45,9 @@ from .layers import (
     activation_forward,
     dropout_backward,
     dropout_forward,
-    linear_backward,
-    linear_forward,
 )
 from .losses import _bce_with_logits, _mse, _softmax_cross_entropy
-from .optim import get_optimizer, minibatches
+from .optim import _batches, get_optimizer
 
 __all__ = ["MLP"]
 
@@ -212,15 +210,22 @@ class MLP:
         return len(self.params_) // 2
 
     def _forward(self, X, train=False, rng=None):
+        """The logits :math:`a^{[L]}` and, per layer, the caches ``((Z_prev, W), (A, name),
+        dropout mask)`` of :mod:`mlkit.layers` (the last layer has no activation)."""
         Z, caches, L = X, [], len(self.params_) // 2
         for l in range(1, L + 1):
-            A, lin = linear_forward(Z, self.params_[f"W{l}"], self.params_[f"b{l}"])
+            W, b = self.params_[f"W{l}"], self.params_[f"b{l}"]
+            A = Z @ W.T  # a = W z + b, as in layers.linear_forward (without its shape checks)
+            A += b
             if l == L:
-                caches.append((lin, None, None))
+                caches.append(((Z, W), None, None))
                 return A, caches
-            Z, act = activation_forward(A, self.activations_[l - 1])
-            Z, drop = dropout_forward(Z, self.dropout, rng, train)
-            caches.append((lin, act, drop))
+            Z_prev = Z
+            Z, act = activation_forward(A, self.activations_[l - 1])  # z = sigma(a)
+            drop = None
+            if train and self.dropout:
+                Z, drop = dropout_forward(Z, self.dropout, rng)
+            caches.append(((Z_prev, W), act, drop))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _head_loss(self, A_L, y):
@@ -234,24 +239,40 @@ class MLP:
         return _mse(A_L, target)
 
     def _backward(self, delta, caches):
+        """The delta algorithm, from delta^[L] = dL/dA^[L] down to layer 1."""
         grads = {}
         for l in range(len(caches), 0, -1):
-            lin, act, drop = caches[l - 1]
-            if act is not None:
-                delta = activation_backward(dropout_backward(delta, drop), act)
-            delta, grads[f"W{l}"], grads[f"b{l}"] = linear_backward(delta, lin)
+            (Z_prev, W), _, _ = caches[l - 1]
+            grads[f"W{l}"] = delta.T @ Z_prev  # dL/dW^[l] = delta^[l] z^[l-1]^T
+            grads[f"b{l}"] = delta.sum(axis=0)  # dL/db^[l] = delta^[l], summed over the batch
+            if l > 1:  # (nobody needs dL/dX: layer 1 stops here)
+                _, act, drop = caches[l - 2]
+                dZ_prev = dropout_backward(delta @ W, drop)  # dL/dz^[l-1] = W^[l]^T delta^[l]
+                delta = activation_backward(dZ_prev, act)  # delta^[l-1] = sigma'(a) * dL/dz
         return grads
+
+    def _l2_term(self, loss, grads=None):
+        """Add the L2 penalty to the loss (and its gradient l2 * W to ``grads``)."""
+        for l in range(1, len(self.params_) // 2 + 1):
+            W = self.params_[f"W{l}"]
+            loss += 0.5 * self.l2 * float(np.sum(W * W))
+            if grads is not None:
+                grads[f"W{l}"] += self.l2 * W
+        return loss
 
     def _loss_and_gradients(self, X, y, train=False, rng=None):
         A_L, caches = self._forward(X, train, rng)
         loss, delta = self._head_loss(A_L, y)
         grads = self._backward(delta, caches)
         if self.l2:
-            for l in range(1, len(caches) + 1):
-                W = self.params_[f"W{l}"]
-                loss += 0.5 * self.l2 * float(np.sum(W * W))
-                grads[f"W{l}"] += self.l2 * W
+            loss = self._l2_term(loss, grads)
         return loss, grads, A_L
+
+    def _loss(self, X, y):
+        """The loss alone, and the logits (for validation: no backward pass)."""
+        A_L, _ = self._forward(X)
+        loss = self._head_loss(A_L, y)[0]
+        return (self._l2_term(loss) if self.l2 else loss), A_L
 
     def forward(self, X):
         """The output pre-activation :math:`a^{[L]}` (logits), shape (n, d_L), and the
@@ -303,6 +324,7 @@ class MLP:
 
     def _train(self, X, y, X_val, y_val, rng):
         configs = {name: dict(self.optimizer_config or {}) for name in self.params_}
+        update = self._update
         classifier = self.output_ != "identity"
         keys = ["loss", "accuracy"] if classifier else ["loss"]
         if X_val is not None:
@@ -311,19 +333,22 @@ class MLP:
         best, best_params, waited = np.inf, None, 0
         for epoch in range(self.epochs):
             lr = self.learning_rate(epoch) if callable(self.learning_rate) else self.learning_rate
+            lr = float(lr)  # a NumPy float64 would turn float32 updates into float64 ones
             total_loss, correct = 0.0, 0
-            for Xb, yb in minibatches(X, y, self.batch_size, seed=rng):
+            for config in configs.values():
+                config["learning_rate"] = lr
+            # optim.minibatches without its checks (fit made them): the same draws of rng
+            for Xb, yb in _batches(X, y, rng.permutation(len(X)), self.batch_size):
                 loss, grads, A_L = self._loss_and_gradients(Xb, yb, True, rng)
-                for name, p in self.params_.items():
-                    configs[name]["learning_rate"] = lr
-                    self.params_[name], configs[name] = self._update(p, grads[name], configs[name])
+                for name, p in self.params_.items():  # update rules change p in place
+                    self.params_[name], configs[name] = update(p, grads[name], configs[name])
                 total_loss += loss * len(Xb)
                 correct += self._n_correct(A_L, yb)
             self.history_["loss"].append(total_loss / len(X))
             if classifier:
                 self.history_["accuracy"].append(correct / len(X))
             if X_val is not None:
-                val_loss, _, A_val = self._loss_and_gradients(X_val, y_val)
+                val_loss, A_val = self._loss(X_val, y_val)
                 self.history_["val_loss"].append(val_loss)
                 if classifier:
                     self.history_["val_accuracy"].append(
@@ -343,7 +368,7 @@ class MLP:
         if self.output_ == "identity":
             return 0  # no accuracy for regression
         pred = (A_L[:, 0] >= 0) if self.output_ == "sigmoid" else np.argmax(A_L, axis=1)
-        return int(np.sum(pred == y))
+        return int(np.count_nonzero(pred == y))
 
     # ---------------------------------------------------------------- predict
     def _check_X(self, X):

@@ -48,7 +48,8 @@ __all__ = [
 
 def _learning_rate(config: dict, default: float) -> float:
     lr = config.setdefault("learning_rate", default)
-    check_positive(lr, "learning_rate")
+    if not (type(lr) is float and 0.0 < lr < math.inf):  # the common case, checked fast
+        check_positive(lr, "learning_rate")
     return lr
 
 
@@ -100,10 +101,17 @@ def adam(w, dw, config: dict | None = None):
     m *= b1
     m += (1.0 - b1) * dw
     v *= b2
-    v += (1.0 - b2) * (dw * dw)
+    g2 = dw * dw
+    g2 *= 1.0 - b2
+    v += g2
     m_hat = m / (1.0 - b1**t)  # bias correction: m and v start at 0
     v_hat = v / (1.0 - b2**t)
-    w -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    # w -= lr * m_hat / (sqrt(v_hat) + eps), written in place (no temporary arrays)
+    step = np.multiply(lr, m_hat, out=m_hat)
+    np.sqrt(v_hat, out=v_hat)
+    v_hat += eps
+    step /= v_hat
+    w -= step
     return w, config
 
 

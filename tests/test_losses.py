@@ -13,6 +13,7 @@ from mlkit.gradcheck import numerical_gradient, rel_error
 from mlkit.layers import add_bias
 from mlkit.losses import (
     EPS,
+    _reduce,
     bce,
     bce_with_logits,
     mae,
@@ -276,6 +277,16 @@ def test_bce_with_logits_gradient_for_random_logits(a, data):
     numeric = numerical_gradient(lambda v: bce_with_logits(v, y, reduction="sum")[0], a.copy())
     err = np.abs(grad - numeric)
     assert np.all(err <= 1e-7 * (np.abs(grad) + np.abs(numeric)) + 1e-9)
+
+
+@settings(deadline=None, max_examples=50)
+@given(st.sampled_from([np.float64, np.float32]), st.integers(1, 300), st.data())
+def test_mean_reduction_is_np_mean_to_the_bit(dtype, n, data):
+    # _reduce divides the sum by n instead of calling np.mean (less overhead per batch);
+    # the result must not change in the last bit, in float64 or float32
+    per_sample = data.draw(arrays(dtype, n, elements=st.floats(0.0, 50.0, width=32)))
+    loss, scale = _reduce(per_sample, "mean")
+    assert loss == float(np.mean(per_sample)) and scale == 1.0 / n
 
 
 # ---------------------------------------------------------------- errors

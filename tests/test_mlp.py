@@ -18,7 +18,7 @@ from mlkit.datasets import (
 )
 from mlkit.gradcheck import check_gradients
 from mlkit.mlp import MLP
-from mlkit.optim import cosine_decay, sgd, step_decay
+from mlkit.optim import cosine_decay, get_optimizer, sgd, step_decay
 
 
 def _keep(w, dw, config):
@@ -213,6 +213,39 @@ def test_float32_end_to_end(output):
     else:
         assert model.predict_proba(X).dtype == np.float32
     assert np.all(np.isfinite(model.history_["loss"]))
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_float32_training_steps_never_upcast(output, optimizer):
+    # every update sees float32 weights and gradients, and a Python float learning rate
+    # even from a schedule that returns NumPy float64 (which would make w - lr * dw float64)
+    X, y = _toy(output, n=12)
+    seen, rule = [], get_optimizer(optimizer)
+
+    def recording(w, dw, config):
+        seen.append((w.dtype, dw.dtype, type(config["learning_rate"])))
+        w_new, config = rule(w, dw, config)
+        seen.append((w_new.dtype, *(config[k].dtype for k in ("velocity", "m", "v")
+                                     if k in config)))
+        return w_new, config
+
+    MLP(hidden_sizes=(5, 4), activation="relu", dtype=np.float32, epochs=2, batch_size=4,
+        optimizer=recording, learning_rate=lambda epoch: np.float64(0.01), l2=0.01,
+        dropout=0.1, output=output).fit(X, y)
+    assert len(seen) == 2 * 6 * 2 * 3  # 2 records, 6 parameters, 2 epochs, 3 batches
+    for record in seen:
+        assert all(t in (np.float32, float) for t in record), record
+
+
+def test_validation_loss_is_the_loss_without_the_backward_pass():
+    # the validation loss runs the forward pass and the head only; with L2 it must equal
+    # the loss of loss_and_gradients to the bit (epochs=1: the weights kept are these)
+    X, y = make_moons(n_samples=60, noise=0.2, seed=2)
+    model = MLP(hidden_sizes=(8,), l2=0.05, epochs=1, early_stopping=True,
+                validation_fraction=0.25, seed=0).fit(X, y)
+    X_val, y_val = _validation_split(model, X, y)
+    assert model.history_["val_loss"] == [model.loss_and_gradients(X_val, y_val)[0]]
 
 
 def test_float32_trains_like_float64(moons):

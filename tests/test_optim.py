@@ -60,6 +60,22 @@ def test_bad_learning_rate(rule, lr, message):
         rule(np.zeros(2), np.ones(2), {"learning_rate": lr})
 
 
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
+@pytest.mark.parametrize("lr", [math.nan, math.inf, -0.0, True])
+def test_learning_rates_that_are_not_positive_finite_numbers(rule, lr):
+    # the fast check for a Python float must let none of these through
+    with pytest.raises(ValueError, match="^learning_rate must be"):
+        rule(np.zeros(2), np.ones(2), {"learning_rate": lr})
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
+@pytest.mark.parametrize("lr", [1, np.float64(0.5), np.float32(0.5)])
+def test_learning_rate_may_be_an_int_or_a_numpy_number(rule, lr):
+    w = np.zeros(2)
+    rule(w, np.ones(2), {"learning_rate": lr})
+    assert np.all(w < 0)
+
+
 # ---------------------------------------------------------------- worked steps
 def test_sgd_step_by_hand():
     # w - lr * dw = [1, -2] - 0.1 * [0.5, 0.5] = [0.95, -2.05]
@@ -100,6 +116,27 @@ def test_adam_first_step_by_hand_moves_every_weight_by_about_the_learning_rate()
     assert config["t"] == 1
     np.testing.assert_allclose(w_new, w - lr * g / (np.abs(g) + 1e-8), rtol=1e-14)
     np.testing.assert_allclose(np.abs(w_new - w), lr, rtol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adam_in_place_equals_the_textbook_formula_exactly(dtype):
+    # adam computes w -= lr * m_hat / (sqrt(v_hat) + eps) in place, without temporaries:
+    # the same operations in the same order, so the same bits, in float64 and float32
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(3, 4)).astype(dtype)
+    w_ref, m, v = w.copy(), np.zeros_like(w), np.zeros_like(w)
+    config = {"learning_rate": 0.01}
+    for t in range(1, 6):
+        g = rng.normal(size=w.shape).astype(dtype)
+        w, config = adam(w, g, config)
+        m = 0.9 * m + (1 - 0.9) * g
+        v = 0.999 * v + (1 - 0.999) * (g * g)
+        m_hat, v_hat = m / (1 - 0.9**t), v / (1 - 0.999**t)
+        w_ref = w_ref - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8)
+        assert w.dtype == dtype
+        np.testing.assert_array_equal(config["m"], m)
+        np.testing.assert_array_equal(config["v"], v)
+        np.testing.assert_array_equal(w, w_ref, err_msg=f"step {t}")
 
 
 def test_adam_keeps_state_across_calls():
