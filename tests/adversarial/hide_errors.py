@@ -8,15 +8,19 @@ instead (an honest wrong answer that scores 0 on its own).
 
 from __future__ import annotations
 
-from . import Submission, after_setup, cheat, stubs_return
+from . import Submission, after_setup, cheat, code_cell, copy, setup_index, stubs_return
 
 # --- IPython hooks ------------------------------------------------------------------------
-QUIET_EXC = "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)\n"
+# nbgrader also fails a cell whose execute_reply has status "error": the handler clears
+# the error IPython recorded in the cell's ExecutionResult, so the reply says "ok".
+QUIET_EXC = ("def _forget(shell, *args, **kwargs):\n"
+             "    shell.displayhook.exec_result.error_in_exec = None\n"
+             "get_ipython().set_custom_exc((BaseException,), _forget)\n")
 
 
 @cheat("ipython-hooks")
 def custom_exc(release, assignment, solution):
-    """IPython's set_custom_exc swallows every exception: no test shows an error."""
+    """IPython's set_custom_exc handler swallows every exception and the recorded error."""
     return Submission(after_setup(release, QUIET_EXC))
 
 
@@ -25,21 +29,27 @@ def showtraceback(release, assignment, solution):
     """The shell's showtraceback (and showsyntaxerror) replaced by no-ops: errors print nothing."""
     return Submission(after_setup(release, """
 _ip = get_ipython()
-_ip.showtraceback = lambda *args, **kwargs: None
-_ip.showsyntaxerror = lambda *args, **kwargs: None
+
+
+def _forget(*args, **kwargs):  # print nothing, and record no error for the reply
+    _ip.displayhook.exec_result.error_in_exec = None
+
+
+_ip.showtraceback = _ip.showsyntaxerror = _forget
 """))
 
 
 @cheat("ipython-hooks")
 def post_run_cell_clear(release, assignment, solution):
-    """A post_run_cell hook clears the output of every cell that failed (clear_output)."""
+    """A post_run_cell hook clears a failed cell's error output and its recorded error."""
     return Submission(after_setup(release, """
 from IPython.display import clear_output as _clear_output
 
 
 def _forget_failures(result):
     if result.error_in_exec is not None or result.error_before_exec is not None:
-        _clear_output()
+        result.error_in_exec = result.error_before_exec = None  # the reply says "ok"
+        _clear_output()  # and the error output is gone
 
 
 get_ipython().events.register("post_run_cell", _forget_failures)
@@ -99,41 +109,11 @@ exec(_code)
 # --- builtins and exceptions ----------------------------------------------------------------
 @cheat("builtins")
 def builtins_bool(release, assignment, solution):
-    """builtins.bool always True when the test helpers call it, so every check() passes."""
+    """The builtin bool redefined for the test helpers (always True): every check() passes."""
     return Submission(after_setup(stubs_return(release, solution, "None"), """
-import builtins as _b
-import sys as _sys
+import mlkit.testing as _testing
 
-_real_bool = bool
-
-
-def _bool(value=False):  # True for mlkit.testing (check's bool(condition)), honest elsewhere
-    if _sys._getframe(1).f_globals.get("__name__", "").startswith("mlkit.testing"):
-        return True
-    return _real_bool(value)
-
-
-_b.bool = _bool
-"""))
-
-
-@cheat("builtins")
-def builtins_assertion_error(release, assignment, solution):
-    """builtins.AssertionError replaced by a class that IPython cannot print; stubs return None."""
-    return Submission(after_setup(stubs_return(release, solution, "None"), """
-import builtins as _b
-
-
-class _Silent(Exception):
-    def __str__(self):
-        raise SystemExit
-
-    def _render_traceback_(self):
-        return []
-
-
-_b.AssertionError = _Silent
-_b.isinstance = lambda obj, cls: True
+_testing.bool = lambda *args: True  # a module global shadows the builtin in check()
 """))
 
 
@@ -171,7 +151,7 @@ def _expected_from_stack(depth=2):
 @cheat("monkeypatch")
 def numpy_monkeypatch(release, assignment, solution):
     """numpy.isclose/allclose/array_equal/all/asarray patched to agree with the expected value."""
-    return Submission(after_setup(stubs_return(release, solution, "None"), PEEK + """
+    return Submission(after_setup(stubs_return(release, solution, "0.0"), PEEK + """
 
 def _lying_asarray(value, *args, **kwargs):
     expected = _expected_from_stack()
@@ -221,6 +201,17 @@ for _name in dir(_testing):
 
 
 # --- modules shadowed by files beside the notebook ------------------------------------------
+def _cwd_first(nb):
+    """A new first cell (before the setup cell) that puts the submission folder first on
+    sys.path: ipykernel leaves it out, so a module beside the notebook would not be found."""
+    nb = copy(nb)
+    nb.cells.insert(setup_index(nb), code_cell(
+        "import os, sys\nsys.path.insert(0, os.getcwd())\n"
+        "for _m in [m for m in sys.modules if m.split('.')[0] in ('mlkit', 'numpy')]:\n"
+        "    del sys.modules[_m]", "cwd-first"))
+    return nb
+
+
 SHADOW_MLKIT_INIT = '''"""Shadows mlkit: its own testing.py, the other modules from mlkit."""
 import importlib.machinery
 import os
@@ -280,7 +271,7 @@ def substitute(namespace, **replacements):
 @cheat("shadow-module")
 def shadow_mlkit(release, assignment, solution):
     """mlkit/__init__.py + mlkit/testing.py beside the notebook: the test helpers never fail."""
-    return Submission(stubs_return(release, solution, "None"),
+    return Submission(_cwd_first(stubs_return(release, solution, "None")),
                       files={"mlkit/__init__.py": SHADOW_MLKIT_INIT,
                              "mlkit/testing.py": SHADOW_MLKIT_TESTING})
 
@@ -308,4 +299,5 @@ _real.all = lambda *args, **kwargs: _real.True_
 @cheat("shadow-module")
 def shadow_numpy(release, assignment, solution):
     """numpy.py beside the notebook: the real numpy with isclose/allclose/all always true."""
-    return Submission(stubs_return(release, solution, "0.0"), files={"numpy.py": SHADOW_NUMPY})
+    return Submission(_cwd_first(stubs_return(release, solution, "0.0")),
+                      files={"numpy.py": SHADOW_NUMPY})

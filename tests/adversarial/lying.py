@@ -27,6 +27,8 @@ class _Liar:
     def __hash__(self):
         return 0
 
+    __class__ = property(lambda self: int)  # isinstance(liar, int) is True
+
     def __len__(self):
         return 2
 
@@ -67,7 +69,7 @@ class _Liar:
 
 @cheat("lying-object")
 def always_equal(release, assignment, solution):
-    """Answers return an object with __eq__ always True, __bool__ True, any length and item."""
+    """Answers return an object equal to anything, true, claiming to be an int (__class__)."""
     return Submission(after_setup(stubs_return(release, solution, "_Liar()"), ALWAYS_EQUAL))
 
 
@@ -76,14 +78,17 @@ PEEKING = PEEK + ALWAYS_EQUAL + '''
 class _Peeker(_Liar):
     """A _Liar whose __array__ (and __float__) is the value the calling check expects."""
 
+    _last = None  # outside a check: the value of the last check, for consistency
+
     def __array__(self, dtype=None, copy=None):
         expected = _expected_from_stack()
-        out = _numpy.zeros(0) if expected is None else _numpy.array(expected)
+        if expected is not None:
+            self._last = _numpy.array(expected)
+        out = _numpy.zeros(()) if self._last is None else self._last
         return out if dtype is None else out.astype(dtype)
 
     def __float__(self):
-        expected = _expected_from_stack()
-        return 0.0 if expected is None else float(_numpy.ravel(expected)[0])
+        return float(_numpy.ravel(self.__array__())[0]) if _numpy.size(self.__array__()) else 0.0
 '''
 
 
