@@ -38,7 +38,7 @@ REPO = os.path.dirname(os.path.abspath(__file__))
 # throw-away course directory (tools/grading.py) finds them through PYTHONPATH.
 if os.path.isdir(os.path.join(REPO, "tools")) and REPO not in sys.path:
     sys.path.insert(0, REPO)
-from tools.nbgrader_plugins import HideHiddenTests, RepairCells, SafeExecute  # noqa: E402
+from tools.nbgrader_plugins import HideHiddenTests, IsolatedExecute, RepairCells  # noqa: E402
 
 # Course directory: solutions/ holds the instructor versions (nbgrader's "source"), and
 # assignments/ the generated student versions (nbgrader's "release").
@@ -67,13 +67,16 @@ c.OverwriteCells.add_missing_cells = True
 
 # nbgrader's autograde steps with two of them replaced (tools/nbgrader_plugins.py):
 # RepairCells for DeduplicateIds (a copied or split answer cell no longer fails the
-# submission: the first cell of each grade_id is graded), SafeExecute for Execute (a
-# kernel that dies or hangs keeps the points earned before; the batch goes on).
+# submission: the first cell of each grade_id is graded), IsolatedExecute for Execute
+# (the student's code runs in a bubblewrap sandbox and the tests in a separate trusted
+# process that decides every verdict; a submission that crashes or hangs keeps the points
+# earned before, and the batch goes on). On a machine without bubblewrap (macOS, say),
+# set GRADING_ISOLATION=process and read what that leaves open in tools/sandbox.py.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, RepairCells, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
-    SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
 ]
 

@@ -359,11 +359,11 @@ def test_config_replaces_only_the_steps_nbgrader_lacks(monkeypatch):
     from nbgrader.preprocessors import DeduplicateIds, Execute
     from traitlets.config.loader import PyFileConfigLoader
 
-    from tools.nbgrader_plugins import HideHiddenTests, RepairCells, SafeExecute
+    from tools.nbgrader_plugins import HideHiddenTests, IsolatedExecute, RepairCells
 
     monkeypatch.delenv("NBGRADER_EXCHANGE", raising=False)
     c = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
-    swap = {DeduplicateIds: RepairCells, Execute: SafeExecute}
+    swap = {DeduplicateIds: RepairCells, Execute: IsolatedExecute}
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         default = Autograde.class_traits()[name].default()
         assert c.Autograde[name] == [swap.get(p, p) for p in default], name

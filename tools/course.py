@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import glob
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -164,7 +165,30 @@ def _print_totals(coursedir, assignment: str, students) -> None:
                 print(f"  {student:<24} {s.score:6.2f} / {s.max_score:g}")
 
 
+def check_isolation(isolation: str) -> str | None:
+    """Why grading with ``isolation`` cannot start here (None: it can)."""
+    from tools.sandbox import bwrap_available
+
+    if isolation == "bwrap":
+        problem = bwrap_available()
+        if problem:
+            return (f"{problem}. The autograder runs each submission in a bubblewrap "
+                    "sandbox; install it, or grade with --isolation=process (read what that "
+                    "leaves unprotected in tools/sandbox.py).")
+    return None
+
+
 def cmd_autograde(root: Path, args, extra) -> int:
+    problem = check_isolation(args.isolation)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    if args.isolation == "process":
+        print("WARNING --isolation=process: the verdicts are still decided outside the "
+              "students' code, but their code can read and write whatever this user can "
+              "(solutions/, the gradebook). Prefer bubblewrap, or grade as a separate user "
+              "who cannot read the course folder.", file=sys.stderr)
+    extra = [*extra, f"--IsolatedExecute.isolation={args.isolation}"]
     _, coursedir = load_coursedir(root)
     student = args.student or "*"
     pattern = coursedir.format_path(coursedir.submitted_directory, student, args.assignment)
@@ -183,14 +207,16 @@ def cmd_autograde(root: Path, args, extra) -> int:
     status = 0
     todo = [s for s in checked if s not in unreadable]
     if todo:
-        cmd = ["autograde", args.assignment, *extra]
+        cmd = ["autograde", args.assignment, *extra, *(["--force"] if args.force else [])]
         if args.student:
             cmd.append(f"--student={args.student}")
-        if unreadable:
-            cmd.append(f"--CourseDirectory.student_id_exclude={','.join(sorted(unreadable))}")
-        if args.force:
-            cmd.append("--force")
-        status = run_nbgrader(root, *cmd)
+        jobs = max(1, min(args.jobs, len(todo)))
+        if jobs == 1:
+            if unreadable:
+                cmd.append(f"--CourseDirectory.student_id_exclude={','.join(sorted(unreadable))}")
+            status = run_nbgrader(root, *cmd)
+        else:
+            status = _autograde_in_parallel(root, cmd, checked, todo, jobs)
     if unreadable:
         _record_zero(coursedir, args.assignment, unreadable)
     print(f"{args.assignment}: scores")
@@ -199,6 +225,25 @@ def cmd_autograde(root: Path, args, extra) -> int:
         print("nbgrader reported errors (see above); the other submissions are graded.",
               file=sys.stderr)
     return status
+
+
+def _autograde_in_parallel(root: Path, cmd: list[str], checked, todo, jobs: int) -> int:
+    """``nbgrader autograde`` in ``jobs`` processes, each grading its own share of the
+    students (the others excluded with ``CourseDirectory.student_id_exclude``), all
+    writing to the one gradebook. Every student is in exactly one share; a share that
+    fails leaves the others' grades intact."""
+    import subprocess
+
+    shares = [todo[i::jobs] for i in range(jobs)]
+    print(f"$ nbgrader {' '.join(cmd)}  (in {jobs} processes, {len(todo)} submissions)",
+          flush=True)
+    procs = []
+    for share in shares:
+        others = sorted(set(checked) - set(share))
+        argv = [str(grading.BIN / "nbgrader"), *cmd,
+                f"--CourseDirectory.student_id_exclude={','.join(others)}"]
+        procs.append(subprocess.Popen(argv, cwd=root, env=grading.nbgrader_env(keep=True)))
+    return max(proc.wait() for proc in procs)
 
 
 # --- summary -----------------------------------------------------------------------------
@@ -354,6 +399,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("assignment")
     p.add_argument("--student", help="only this student")
     p.add_argument("--force", action="store_true", help="regrade graded submissions too")
+    p.add_argument("--isolation", choices=["bwrap", "process"],
+                   default=os.environ.get("GRADING_ISOLATION", "bwrap"),
+                   help="how students' code is isolated (default: bwrap, i.e. bubblewrap; "
+                   "or set GRADING_ISOLATION); see tools/sandbox.py")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="grade in this many processes at once (default: one per CPU)")
     p = sub.add_parser("feedback", help="generate the feedback and release it")
     p.add_argument("assignment")
     p.add_argument("--student", help="only this student")

@@ -123,15 +123,16 @@ def load_wrong(assignment: str) -> list[Wrong]:
     return list(module.WRONG)
 
 
-def nbgrader_env() -> dict[str, str]:
-    """The environment for an ``nbgrader`` subprocess in a throw-away course directory:
-    the venv's ``bin/`` first on PATH (nbgrader runs ``alembic``), the repository on
-    PYTHONPATH (the copied ``nbgrader_config.py`` imports ``tools.nbgrader_plugins``), and
-    none of the variables that point nbgrader at the course's real exchange and gradebook."""
+def nbgrader_env(keep: bool = False) -> dict[str, str]:
+    """The environment for an ``nbgrader`` subprocess: the venv's ``bin/`` first on PATH
+    (nbgrader runs ``alembic``) and the repository on PYTHONPATH (a copied
+    ``nbgrader_config.py`` imports ``tools.nbgrader_plugins``). Unless ``keep``, also
+    none of the variables that point nbgrader at the course's real exchange and gradebook
+    (for a throw-away course directory)."""
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-    for var in ("MPLBACKEND", "NBGRADER_DB_URL", "NBGRADER_EXCHANGE"):
+    for var in ("MPLBACKEND", *(() if keep else ("NBGRADER_DB_URL", "NBGRADER_EXCHANGE"))):
         env.pop(var, None)
     return env
 

@@ -21,12 +21,25 @@ feedback (the command line, ``tools.course`` and the Formgrader alike):
   and ``### END HIDDEN TESTS`` (nbgrader prints it, #917, #1363), nor traceback frames
   that quote it.
 
+- ``IsolatedExecute`` (autograde, replaces ``SafeExecute`` there): the student's code
+  runs in a sandbox and the test cells in a separate trusted process that decides every
+  verdict (``tools/judge.py``, ``tools/sandbox.py``): no hook, patched builtin, lying
+  object or file written by the submission can pass a test, read the solutions or the
+  gradebook, or touch another student's files. It keeps SafeExecute's behaviour for
+  crashes and hangs (the points earned before stay; the batch goes on).
+
 ``find_problems`` is the check behind ``RepairCells``; ``python -m tools.course
 autograde`` uses it to report malformed submissions before grading.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 from queue import Empty
 from time import monotonic
 
@@ -38,9 +51,11 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import SchemaMismatchError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from traitlets import Enum, Integer, List, Unicode
 
-__all__ = ["find_problems", "RepairCells", "SafeExecute", "HideHiddenTests"]
+__all__ = ["find_problems", "RepairCells", "SafeExecute", "IsolatedExecute", "HideHiddenTests"]
+
+JUDGE = Path(__file__).resolve().parent / "judge.py"
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -181,6 +196,98 @@ class SafeExecute(Execute):
             return False
 
         return run_sync(probe)()
+
+
+class IsolatedExecute(SafeExecute):
+    """Run a submission with its student code sandboxed and its tests judged outside it.
+
+    Each code cell gets a role from the gradebook (what ``generate_assignment`` stored):
+    a locked cell whose source is the released one is *trusted*: a test cell (graded) or
+    a set-up cell; every other cell is the student's. The judge runs trusted cells in its
+    own process and the student's cells in the sandbox, and writes every cell's outputs;
+    nbgrader then grades them as usual. ``Execute.timeout`` is the limit per cell,
+    ``SafeExecute.recovery_timeout`` the time an interrupted cell has to stop.
+    """
+
+    isolation = Enum(["bwrap", "process"], default_value=os.environ.get(
+        "GRADING_ISOLATION", "bwrap"), help="bwrap: bubblewrap sandbox (Linux); process: "
+        "limits and a private folder only, the file system stays readable (see "
+        "tools/sandbox.py).").tag(config=True)
+    memory_mb = Integer(4096, help="Address-space limit of the student's process (MB).").tag(
+        config=True)
+    cpu_seconds = Integer(1800, help="CPU-time limit of one submission (s).").tag(config=True)
+    file_mb = Integer(64, help="Largest file the student's code may write, and the size "
+                      "of its private /tmp (MB).").tag(config=True)
+    submission_timeout = Integer(1800, help="Wall-clock limit of one submission (s).").tag(
+        config=True)
+    hide = List(Unicode(), help="More folders to hide from the student's code (the course "
+                "root, the home folder, /tmp, /srv, /var, /opt, /run are always hidden)."
+                ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        info = (resources or {}).get("nbgrader", {})
+        trusted, tests = self._trusted_cells(info)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        job = {"cells": [{"source": c.source, "role": self._role(c, trusted, tests)}
+                         for c in code],
+               "timeout": self.timeout if self.timeout is not None else 120,
+               "recovery": self.recovery_timeout, "isolation": self.isolation,
+               "limits": {"memory_mb": self.memory_mb, "cpu_seconds": self.cpu_seconds,
+                          "file_mb": self.file_mb},
+               "hide": [os.getcwd(), *self.hide]}
+        result = self._judge(job)
+        for cell, out in zip(code, result["cells"], strict=True):
+            cell.outputs = [NotebookNode(o) for o in out["outputs"]]
+            cell.execution_count = out.get("execution_count")
+        if result.get("stopped"):
+            self.log.warning("%s/%s: %s", info.get("student", "?"), info.get("notebook", "?"),
+                             result["stopped"])
+        return nb, resources
+
+    def _trusted_cells(self, info):
+        if not info.get("db_url"):
+            return {}, set()
+        with Gradebook(info["db_url"]) as gb:
+            try:
+                source = gb.find_notebook(info["notebook"], info["assignment"])
+            except MissingEntry:
+                return {}, set()
+            trusted = {c.name: c.source for c in source.source_cells
+                       if c.locked and c.cell_type == "code"}
+            tests = {c.name for c in source.grade_cells if c.cell_type == "code"}
+        return trusted, tests
+
+    @staticmethod
+    def _role(cell, trusted, tests) -> str:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if grade_id in trusted and meta.get("locked") and not meta.get("solution") \
+                and cell.source == trusted[grade_id]:
+            return "test" if grade_id in tests and meta.get("grade") else "setup"
+        return "student"
+
+    def _judge(self, job) -> dict:
+        """Run tools/judge.py (never in this process: its tests' state stays there)."""
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+               "MPLBACKEND": "Agg"}
+        with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
+            env["HOME"] = env["MPLCONFIGDIR"] = tmp
+            try:
+                proc = subprocess.run([sys.executable, "-I", str(JUDGE)], input=json.dumps(job),
+                                      capture_output=True, text=True, cwd=tmp, env=env,
+                                      timeout=self.submission_timeout)
+                if proc.returncode == 0:
+                    return json.loads(proc.stdout)
+                why = (f"the grader failed (exit code {proc.returncode}): "
+                       + proc.stderr.strip()[-2000:])
+            except subprocess.TimeoutExpired:
+                why = (f"grading this submission took longer than {self.submission_timeout} s "
+                       "and was stopped")
+            except ValueError:
+                why = "the grader gave no result"
+        self.log.error(why)
+        return {"cells": [{"outputs": [_error("GradingError", why)], "execution_count": None}
+                          for _ in job["cells"]], "stopped": why}
 
 
 class HideHiddenTests(NbGraderPreprocessor):
