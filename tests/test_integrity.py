@@ -2,10 +2,10 @@
 
 For each assignment, one temporary course holds (``tests/adversarial/harness.py``):
 honest and blank sentinels graded before every cheat (``aa_*``) and after them (``zz_*``),
-and one submission per cheat of ``tests/adversarial`` (``m_<cheat>``), each built from the
-student version. ``python -m tools.course autograde <a>`` grades them once, then once
-more with ``--force``. The properties, each its own test so that a failure names the cheat
-and what it broke:
+and one submission per cheat of ``tests/adversarial`` (``m_<cheat>``; ``n_<cheat>`` for
+those that write others' files, graded last), each built from the student version.
+``python -m tools.course autograde <a>`` grades them once, then once more with ``--force``.
+The properties, each its own test so that a failure names the cheat and what it broke:
 
 - honest students get full marks and blank ones 0, before and after the cheats;
 - no cheat scores more than the blank submission;

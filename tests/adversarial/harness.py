@@ -5,7 +5,8 @@ students are, in the order nbgrader grades them (sorted ids):
 
 - ``aa_blank``, ``aa_honest``: the untouched release and the instructor's answers, graded
   before every cheat;
-- ``m_<cheat>``: one per cheat;
+- ``m_<cheat>``: one per cheat; ``n_<cheat>`` for those that write others' files, the
+  gradebook or a startup file, graded after the rest;
 - ``zz_blank``, ``zz_honest``: the same two again, graded after every cheat, so a cheat
   that changes how later students are graded (a startup file, a patched module, a
   rewritten file) shows up in their grades.
@@ -45,8 +46,15 @@ COMMAND_TIMEOUT = 900
 PROTECTED = ("submitted", "solutions", "assignments", "nbgrader_config.py")
 
 
+#: Cheats that change how others are graded (their files, the gradebook, a startup file)
+#: are graded after all the others (``n_``), so a grader that lets them through still shows
+#: what every other cheat earns; the ``zz_`` sentinels come after them all.
+LATE_CATEGORIES, LATE_NAMES = ("gradebook", "other-files"), ("startup_file",)
+
+
 def student_id(cheat: Cheat) -> str:
-    return f"m_{cheat.name}"
+    late = cheat.category in LATE_CATEGORIES or cheat.name in LATE_NAMES
+    return f"{'n' if late else 'm'}_{cheat.name}"
 
 
 @dataclass
