@@ -65,8 +65,9 @@ def sigmoid(a):
     """
     a = _float(a)
     e = np.exp(-np.abs(a))  # in (0, 1], never overflows
-    d = 1.0 + e
-    return np.where(a >= 0, 1.0 / d, e / d)
+    s = np.where(a >= 0, 1.0, e)  # the numerator: 1 for a >= 0, e^a for a < 0
+    s /= 1.0 + e
+    return s
 
 
 def sigmoid_grad(a):
@@ -88,8 +89,7 @@ def tanh_grad(a):
 
 def relu(a):
     r"""Rectified linear unit :math:`\max(0, a)`."""
-    a = _float(a)
-    return np.maximum(a, 0, dtype=a.dtype)
+    return np.maximum(_float(a), 0)  # (a Python 0 keeps float32 as float32)
 
 
 def relu_grad(a):
