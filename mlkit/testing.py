@@ -31,6 +31,7 @@ import numpy as np
 from .gradcheck import check_gradients, numerical_gradient, rel_error
 
 __all__ = [
+    "CountingGradient",
     "substitute",
     "check",
     "assert_close",
@@ -583,6 +584,33 @@ def uses_mlkit(func, *, allowed=_ALLOWED) -> list[str]:
     found: set[str] = set()
     _scan(func, tuple(allowed), found, set())
     return sorted(found)
+
+
+class CountingGradient:
+    """The gradient ``w -> A w`` of ``f(w) = w^T A w / 2``, refusing to be evaluated more
+    than ``budget`` times: a test gives it to a student's search (which may call it
+    thousands of times) and a search that never ends fails with ``message``.
+
+    It is mlkit's own code with plain-data state, so isolated grading runs it inside the
+    student's process (``tools/wire.py`` sends mlkit objects as their state) instead of
+    answering each call from the grader's process. ``calls`` counts the evaluations.
+
+    Example
+    -------
+    >>> grad = CountingGradient(np.diag([1.0, 2.0]), budget=2)
+    >>> grad(np.array([1.0, 1.0])).tolist()
+    [1.0, 2.0]
+    """
+
+    def __init__(self, A, budget: int = 200_000, message: str = "the gradient was "
+                 "evaluated more than {budget} times: does the search ever stop?"):
+        self.A = np.asarray(A, dtype=np.float64)
+        self.budget, self.message, self.calls = int(budget), str(message), 0
+
+    def __call__(self, w):
+        self.calls += 1
+        check(self.calls <= self.budget, self.message.format(budget=self.budget))
+        return self.A @ w
 
 
 @contextlib.contextmanager

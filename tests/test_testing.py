@@ -550,3 +550,14 @@ def test_not_calling_forbids_one_function_by_its_dotted_name():
     with pytest.raises(AssertionError, match="mlkit.losses.bce_with_logits"):
         mt.assert_not_calling(uses_bce, np.zeros(2), np.zeros(2),
                                    forbidden=("mlkit.losses.bce_with_logits",))
+
+
+def test_counting_gradient_counts_and_stops_a_search_that_never_ends():
+    from mlkit.testing import CountingGradient
+
+    grad = CountingGradient([[2.0, 0.0], [0.0, 3.0]], budget=2, message="over {budget}")
+    assert grad(np.array([1.0, 1.0])).tolist() == [2.0, 3.0]
+    grad(np.zeros(2))
+    assert grad.calls == 2
+    with pytest.raises(AssertionError, match="^over 2$"):
+        grad(np.zeros(2))

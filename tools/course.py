@@ -238,9 +238,9 @@ def _autograde_in_parallel(root: Path, cmd: list[str], checked, todo, jobs: int)
     print(f"$ nbgrader {' '.join(cmd)}  (in {jobs} processes, {len(todo)} submissions)",
           flush=True)
     procs = []
-    for share in shares:
+    for number, share in enumerate(shares):
         others = sorted(set(checked) - set(share))
-        argv = [str(grading.BIN / "nbgrader"), *cmd,
+        argv = [str(grading.BIN / "nbgrader"), *cmd, f"--IsolatedExecute.cpu={number}",
                 f"--CourseDirectory.student_id_exclude={','.join(others)}"]
         procs.append(subprocess.Popen(argv, cwd=root, env=grading.nbgrader_env(keep=True)))
     return max(proc.wait() for proc in procs)

@@ -209,8 +209,6 @@ class Session:
     def call(self, ref: Ref, args, kwargs):
         message = {"op": "call", "target": self.encode(ref), "args": self.encode(list(args)),
                    "kwargs": self.encode(dict(kwargs))}
-        if self.watch:
-            message["watch"] = self.watch
         reply = self.request(message)
         if "after" in reply:
             try:
@@ -244,6 +242,8 @@ class Session:
         if self.stopped:
             raise WorkerStopped(self.stopped)
         message["state"] = _judge_state()
+        if self.watch and message["op"] not in ("exec", "get", "bind"):
+            message["watch"] = self.watch  # inside assert_not_calling
         timed_out, recover_by = False, None
         try:
             self.sandbox.send(message)

@@ -220,6 +220,10 @@ class IsolatedExecute(SafeExecute):
                       "of its private /tmp (MB).").tag(config=True)
     submission_timeout = Integer(1800, help="Wall-clock limit of one submission (s).").tag(
         config=True)
+    cpu = Integer(-1, help="The CPU that the judge and the student's process share (-1: "
+                  "one of this process's CPUs, chosen by its process id). On one CPU, their "
+                  "messages do not wait for another CPU to wake up (10x faster on a VM)."
+                  ).tag(config=True)
     hide = List(Unicode(), help="More folders to hide from the student's code (the course "
                 "root, the home folder, /tmp, /srv, /var, /opt, /run are always hidden)."
                 ).tag(config=True)
@@ -270,12 +274,19 @@ class IsolatedExecute(SafeExecute):
         """Run tools/judge.py (never in this process: its tests' state stays there)."""
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg"}
+        cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        cpu = cpus[(self.cpu if self.cpu >= 0 else os.getpid()) % len(cpus)] if cpus else None
+
+        def pin():  # in the judge's process, before exec; the worker inherits it
+            if cpu is not None:
+                os.sched_setaffinity(0, {cpu})
+
         with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
             env["HOME"] = env["MPLCONFIGDIR"] = tmp
             try:
                 proc = subprocess.run([sys.executable, "-I", str(JUDGE)], input=json.dumps(job),
                                       capture_output=True, text=True, cwd=tmp, env=env,
-                                      timeout=self.submission_timeout)
+                                      timeout=self.submission_timeout, preexec_fn=pin)
                 if proc.returncode == 0:
                     return json.loads(proc.stdout)
                 why = (f"the grader failed (exit code {proc.returncode}): "

@@ -17,6 +17,7 @@ Framing: each message is a 4-byte big-endian length and that many bytes of JSON.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import math
 import os
@@ -62,8 +63,8 @@ class Ref:
 
 
 def _array(a: np.ndarray) -> dict:
-    a = a if a.flags.c_contiguous else a.copy(order="C")
-    return {"$a": [a.dtype.str, list(a.shape), base64.b64encode(a.tobytes()).decode()]}
+    data = binascii.b2a_base64(a.tobytes(), newline=False).decode("ascii")
+    return {"$a": [a.dtype.str, list(a.shape), data]}
 
 
 def encode(value, refer=None, _depth=0, track=None):
@@ -73,11 +74,20 @@ def encode(value, refer=None, _depth=0, track=None):
     :class:`Ref` (or raise ``TypeError``). Subclasses of the plain types are encoded as
     their base type: a ``float`` subclass with its own ``__eq__`` arrives as a float.
     """
+    t = type(value)  # the common exact types first: this runs for every call and callback
+    if t is float:
+        return value if math.isfinite(value) else {"$f": repr(value)}
+    if t is np.ndarray and value.dtype.kind in _KINDS:
+        return _array(value)
+    if value is None or t is bool or t is int or t is str:
+        return value
     if _depth > MAX_DEPTH:
         raise TypeError("the value is nested too deeply")
     d = _depth + 1
-    if value is None or type(value) in (bool, str):
-        return value
+    if t is list:
+        return [encode(v, refer, d, track) for v in value]
+    if t is tuple:
+        return {"$t": [encode(v, refer, d, track) for v in value]}
     if isinstance(value, bool | np.bool_):
         return bool(value) if type(value) is bool else {"$s": _array(np.asarray(value))["$a"]}
     if isinstance(value, np.generic) and value.dtype.kind in _KINDS:
@@ -125,23 +135,37 @@ def encode(value, refer=None, _depth=0, track=None):
     return encode(refer(value), None, d)
 
 
+_DTYPES: dict[str, np.dtype] = {}
+
+
+def _dtype(name: str) -> np.dtype:
+    dtype = _DTYPES.get(name)
+    if dtype is None:
+        try:
+            dtype = np.dtype(name)
+        except TypeError:
+            raise ProtocolError(f"unknown dtype {name!r}") from None
+        if dtype.kind not in _KINDS or dtype.itemsize > 16 or dtype.fields is not None:
+            raise ProtocolError(f"dtype {name!r} is not plain numbers")
+        if len(_DTYPES) < 64:
+            _DTYPES[name] = dtype
+    return dtype
+
+
 def _decode_array(spec) -> np.ndarray:
-    if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str)
-            and isinstance(spec[1], list) and isinstance(spec[2], str)):
+    if not (type(spec) is list and len(spec) == 3 and type(spec[0]) is str
+            and type(spec[1]) is list and type(spec[2]) is str):
         raise ProtocolError("malformed array")
-    try:
-        dtype = np.dtype(spec[0])
-    except TypeError:
-        raise ProtocolError(f"unknown dtype {spec[0]!r}") from None
-    if dtype.kind not in _KINDS or dtype.itemsize > 16 or dtype.fields is not None:
-        raise ProtocolError(f"dtype {spec[0]!r} is not plain numbers")
+    dtype = _dtype(spec[0])
     shape = spec[1]
     if len(shape) > 32 or not all(type(n) is int and 0 <= n for n in shape):
         raise ProtocolError("malformed array shape")
-    data = base64.b64decode(spec[2].encode(), validate=True)
+    data = binascii.a2b_base64(spec[2], strict_mode=True)
     if len(data) != math.prod(shape) * dtype.itemsize:
         raise ProtocolError("array data does not match its shape")
-    return np.frombuffer(data, dtype=dtype).reshape(tuple(shape)).copy()
+    a = np.empty(tuple(shape), dtype=dtype)
+    a.data.cast("B")[:] = data if a.size else b""
+    return a
 
 
 def decode(obj, resolve=None, _depth=0, on_rng=None):
@@ -150,11 +174,10 @@ def decode(obj, resolve=None, _depth=0, on_rng=None):
     if _depth > MAX_DEPTH:
         raise ProtocolError("nested too deeply")
     d = _depth + 1
-    if obj is None or type(obj) in (bool, int, str):
+    t = type(obj)
+    if t is float or t is int or t is str or t is bool or obj is None:
         return obj
-    if type(obj) is float:
-        return obj
-    if type(obj) is list:
+    if t is list:
         return [decode(v, resolve, d, on_rng) for v in obj]
     if type(obj) is not dict or len(obj) != 1:
         raise ProtocolError(f"unexpected {type(obj).__name__} in a message")

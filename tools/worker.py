@@ -143,7 +143,15 @@ class Worker:
             state = JudgeState(message.get("state"))
             try:
                 with state:
-                    value = self.request(op, message, ctx)
+                    watch = message.get("watch")
+                    if watch:  # inside the test's assert_not_calling: watch this request too
+                        from mlkit.testing import assert_not_calling
+
+                        value = assert_not_calling(lambda: self.request(op, message, ctx),
+                                                   forbidden=tuple(watch[0]),
+                                                   allowed=tuple(watch[1]))
+                    else:
+                        value = self.request(op, message, ctx)
                 reply = {"op": "return", "value": self.encode(value)}
             except ProtocolError:
                 raise
@@ -175,13 +183,7 @@ class Worker:
         target = self.decode(m["target"])
         if op == "call":
             args, kwargs = self.decode(m["args"]), self.decode(m["kwargs"])
-            watch = m.get("watch")
             ctx["after"] = [args, kwargs]  # the arguments as the call leaves them
-            if watch:
-                from mlkit.testing import assert_not_calling
-
-                return assert_not_calling(target, *args, forbidden=tuple(watch[0]),
-                                          allowed=tuple(watch[1]), **kwargs)
             return target(*args, **kwargs)
         if op == "getattr":
             return getattr(target, m["name"])
