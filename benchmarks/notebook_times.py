@@ -36,13 +36,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     paths = sorted((ROOT / "lectures").glob("[0-9][0-9]_*.ipynb"))
     paths += sorted((ROOT / "solutions").glob("*/*.ipynb"))
-    print(f"{'notebook':<55} {'median s':>9}  target")
+    print(f"{'notebook':<62} {'median s':>9}  target")
     for path in paths:
         times = [run_once(path) for _ in range(args.repeat)]
         med = statistics.median(times)
         lecture = path.parent.name == "lectures"
         verdict = ("ok" if med < TARGET else "SLOW") if lecture else "-"
-        print(f"{str(path.relative_to(ROOT)):<55} {med:>9.1f}  {verdict}")
+        print(f"{str(path.relative_to(ROOT)):<62} {med:>9.1f}  {verdict}")
     return 0
 
 
