@@ -22,7 +22,8 @@ PORT ?=
 LAB_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: bench bench-deps help lab test test-unit test-notebooks test-assignments test-workflow mutation \
+.PHONY: bench bench-deps help lab test test-unit test-notebooks test-assignments test-workflow \
+	test-integrity mutation \
 	assignments lectures release collect autograde feedback grades summary validate lint \
 	coverage clean distclean
 
@@ -50,12 +51,13 @@ lab: $(STAMP) ## start JupyterLab at the repository root, with nbgrader's extens
 
 # --- checks -------------------------------------------------------------------------------
 # Each step is its own target, run in order.
-test: ## every check: ruff, unit tests + coverage, notebooks, autograder, grading cycle, browser (what CI runs)
+test: ## every check: ruff, unit tests + coverage, notebooks, autograder, grading cycle, browser, cheats (what CI runs)
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-notebooks
 	@$(MAKE) --no-print-directory test-assignments
 	@$(MAKE) --no-print-directory test-workflow
+	@$(MAKE) --no-print-directory test-integrity
 
 # MPLBACKEND=Agg for the unit tests only: in notebook tests it breaks plt.show() cells.
 # pytest's exit code is not masked, so "no tests collected" (5) fails like a failed test.
@@ -63,7 +65,8 @@ test: ## every check: ruff, unit tests + coverage, notebooks, autograder, gradin
 PYTEST_ARGS ?=
 UNIT_TESTS := MPLBACKEND=Agg $(PY) -m coverage run -m pytest --doctest-modules tests mlkit \
 	--ignore=tests/test_assignments.py --ignore=tests/test_workflow.py \
-	--ignore=tests/test_browser.py $(PYTEST_ARGS)
+	--ignore=tests/test_browser.py --ignore=tests/test_integrity.py \
+	--ignore=tests/adversarial $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## pytest on tests/ and mlkit's doctests, coverage of mlkit >= 95%
 	$(UNIT_TESTS)
@@ -81,6 +84,9 @@ test-assignments: $(STAMP) ## real nbgrader: releases regenerate, solutions 100,
 
 test-workflow: $(STAMP) ## nbgrader's whole cycle through a temporary exchange; JupyterLab in Chromium
 	$(PY) -m pytest tests/test_workflow.py tests/test_browser.py $(PYTEST_ARGS)
+
+test-integrity: $(STAMP) ## 45 dishonest or broken submissions per assignment, between honest and blank ones
+	$(PY) -m pytest tests/test_integrity.py $(PYTEST_ARGS)
 
 mutation: $(STAMP) ## mutation testing of the assignments' tests (>= 90% killed per exercise)
 	$(PY) -m tools.mutation

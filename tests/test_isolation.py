@@ -11,6 +11,7 @@ import json
 import math
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -134,7 +135,7 @@ def test_seccomp_program_is_whole_instructions():
 # --- the sandbox ---------------------------------------------------------------------------
 def _student(source: str, tmp_path=None, **limits):
     """Run one student cell in a sandbox; (outputs, error)."""
-    with Sandbox(ISOLATION, Limits(**limits), hide=[str(tmp_path)] if tmp_path else []) as sb:
+    with Sandbox(ISOLATION, Limits(**limits)) as sb:
         sb.send({"op": "exec", "source": source})
         reply = sb.receive(time.monotonic() + 60)
     text = "".join(o.get("text", "") for o in reply["outputs"])
@@ -150,14 +151,16 @@ def test_the_course_home_and_tmp_are_out_of_sight(tmp_path):
     with open(home, "w") as fh:
         fh.write("x")
     try:
+        solutions = str(Path(__file__).resolve().parent.parent / "solutions")
         text, error = _student(
             "import os\n"
-            f"print([os.path.exists(p) for p in [{str(secret)!r}, {home!r}]])\n"
+            f"print([os.path.exists(p) for p in [{str(secret)!r}, {home!r}, {solutions!r},"
+            " '/etc/hostname', '/var', '/home']])\n"
             "print(sorted(os.environ))", tmp_path)
     finally:
         os.remove(home)
     assert error is None, error
-    assert text.splitlines()[0] == "[False, False]"
+    assert text.splitlines()[0] == "[False, False, False, False, False, False]"
     assert "NBGRADER_DB_URL" not in text and "HOME" in text
 
 
@@ -367,3 +370,14 @@ def test_process_isolation_also_decides_verdicts_outside():
            "timeout": 10, "isolation": "process"}
     outputs = run_job(job)["cells"][2]["outputs"]
     assert outputs and outputs[0]["ename"] == "AssertionError"
+
+
+def test_assert_not_calling_watches_the_students_generator_as_it_runs():
+    verdicts, _ = _grade(
+        ("student", "import mlkit.activations\n"
+                    "def gen(n):\n    for i in range(n):\n"
+                    "        yield float(mlkit.activations.sigmoid(0.0))"),
+        ("test", "from mlkit.testing import assert_not_calling\n"
+                 "assert_not_calling(lambda: list(gen(2)))"),
+        ("test", "check(list(gen(2)) == [0.5, 0.5], 'values')"))
+    assert verdicts == [None, "AssertionError", None]

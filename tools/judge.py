@@ -624,7 +624,7 @@ def run_job(job: dict) -> dict:
     limits = Limits(**job.get("limits", {}))
     start = time.monotonic()
     try:
-        sandbox = Sandbox(job.get("isolation", "bwrap"), limits, hide=job.get("hide", []))
+        sandbox = Sandbox(job.get("isolation", "bwrap"), limits)
     except (SandboxDied, OSError) as err:
         message = f"The grader could not start the sandbox: {err}"
         return {"cells": [{"outputs": [_error("SandboxError", message)],

@@ -51,7 +51,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import SchemaMismatchError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Enum, Integer, List, Unicode
+from traitlets import Enum, Integer, Unicode
 
 __all__ = ["find_problems", "RepairCells", "SafeExecute", "IsolatedExecute", "HideHiddenTests"]
 
@@ -224,9 +224,6 @@ class IsolatedExecute(SafeExecute):
                   "one of this process's CPUs, chosen by its process id). On one CPU, their "
                   "messages do not wait for another CPU to wake up (10x faster on a VM)."
                   ).tag(config=True)
-    hide = List(Unicode(), help="More folders to hide from the student's code (the course "
-                "root, the home folder, /tmp, /srv, /var, /opt, /run are always hidden)."
-                ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         info = (resources or {}).get("nbgrader", {})
@@ -237,8 +234,7 @@ class IsolatedExecute(SafeExecute):
                "timeout": self.timeout if self.timeout is not None else 120,
                "recovery": self.recovery_timeout, "isolation": self.isolation,
                "limits": {"memory_mb": self.memory_mb, "cpu_seconds": self.cpu_seconds,
-                          "file_mb": self.file_mb},
-               "hide": [os.getcwd(), *self.hide]}
+                          "file_mb": self.file_mb}}
         result = self._judge(job)
         for cell, out in zip(code, result["cells"], strict=True):
             cell.outputs = [NotebookNode(o) for o in out["outputs"]]

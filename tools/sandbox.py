@@ -4,13 +4,13 @@
 ``PYTHON*`` variables, no script folder on ``sys.path``) with
 
 - **bubblewrap** (``isolation="bwrap"``, the default on Linux; Debian's package
-  ``bubblewrap``): new user, PID, network, IPC and UTS namespaces; the file system
-  read-only; the course directory, the home directory, ``/tmp``, ``/srv``, ``/var`` and
-  the exchange replaced by empty folders, so ``solutions/``, the gradebook, other
-  students' files and the instructor's Jupyter and IPython configuration are out of
-  sight; only the Python installation, mlkit and this folder are mapped back, read-only;
-  a private, size-limited ``/tmp`` (also ``HOME`` and ``IPYTHONDIR``) that is thrown
-  away afterwards; no network at all;
+  ``bubblewrap``): new user, PID, network, IPC and UTS namespaces; an empty, read-only
+  root holding only ``/usr`` (and the ``/bin``, ``/lib`` links), a few files of
+  ``/etc``, the Python installation, mlkit and this folder: the course directory (so
+  ``solutions/``, the gradebook, other students' files), every other copy of a course on
+  the machine, the home directory and the instructor's Jupyter and IPython configuration
+  do not exist in there; a private, size-limited ``/tmp`` (also ``HOME`` and
+  ``IPYTHONDIR``) that is thrown away afterwards; no network at all;
 - **no new processes** (a seccomp filter: ``fork``, ``vfork`` and ``clone`` without
   ``CLONE_THREAD`` fail with EPERM), so no fork bomb and nothing that outlives the
   worker; threads still work;
@@ -133,18 +133,25 @@ def _install_seccomp(program: bytes) -> None:
 
 
 # --- the sandbox ---------------------------------------------------------------------------
-def _hidden_paths(extra: list[str]) -> list[str]:
-    """Folders replaced by empty ones inside the sandbox (the ones that exist)."""
-    paths = [os.path.expanduser("~"), "/var/tmp", "/srv", "/var", "/mnt", "/media",
-             "/run", "/opt", str(Path.cwd()), str(TOOLS.parent), *extra]
-    out = []
-    for p in paths:
-        real = os.path.realpath(p)
-        if os.path.isdir(real) and real not in ("/", "/tmp") and real not in out:
-            out.append(real)
-    out.sort(key=len)
-    return [p for i, p in enumerate(out)  # a folder inside a hidden one is hidden already
-            if not any(p.startswith(q.rstrip("/") + "/") for q in out[:i])]
+#: What of /etc the worker sees (the dynamic linker's cache, time zone, user names).
+_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
+        "nsswitch.conf", "alternatives")
+
+
+def _system_binds() -> list[str]:
+    """bubblewrap arguments for the system part of an otherwise empty root: /usr, the
+    /bin, /lib, ... links (or folders) beside it, and a few files of /etc."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = f"/{name}"
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            args += ["--ro-bind", path, path]
+    for name in _ETC:
+        if os.path.exists(f"/etc/{name}"):
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    return args
 
 
 def _visible_paths() -> list[str]:
@@ -169,14 +176,10 @@ def _environment(home: str) -> dict[str, str]:
 
 
 class Sandbox:
-    """One worker process holding one student's code; see the module.
-
-    ``hide`` names more folders to hide (the exchange, the course root when it is not
-    the current folder).
-    """
+    """One worker process holding one student's code; see the module."""
 
     def __init__(self, isolation: str = "bwrap", limits: Limits = Limits(),
-                 hide: list[str] = (), start_timeout: float = 60.0):
+                 start_timeout: float = 60.0):
         if isolation not in ISOLATIONS:
             raise ValueError(f"isolation must be one of {ISOLATIONS}; got {isolation!r}")
         self.isolation, self.limits = isolation, limits
@@ -185,12 +188,12 @@ class Sandbox:
         self._stderr = None
         self.dead: str | None = None
         try:
-            self._start(list(hide), start_timeout)
+            self._start(start_timeout)
         except BaseException:
             self.close()
             raise
 
-    def _start(self, hide: list[str], start_timeout: float) -> None:
+    def _start(self, start_timeout: float) -> None:
         program = seccomp_program()
         worker = [sys.executable, "-I", str(TOOLS / "worker.py")]
         limits, fds, to_close = self.limits, [], []
@@ -212,15 +215,14 @@ class Sandbox:
             home = "/tmp/home"
             info_r, info_w = os.pipe()
             to_close += [info_r, info_w]
-            cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                   "--size", str(limits.file_mb * 2**20), "--tmpfs", "/tmp"]
-            hidden = _hidden_paths(hide)
-            for path in hidden:
-                cmd += ["--tmpfs", path]
+            # An empty root with only the system, the Python installation, mlkit and the
+            # worker's code in it, read-only: nothing else of this machine is visible.
+            cmd = ["bwrap", "--tmpfs", "/", *_system_binds(), "--dev", "/dev",
+                   "--proc", "/proc"]
             for path in _visible_paths():
                 cmd += ["--ro-bind", path, path]
-            for path in hidden:  # read-only once the mount points above are made
-                cmd += ["--remount-ro", path]
+            cmd += ["--size", str(limits.file_mb * 2**20), "--tmpfs", "/tmp", "--remount-ro",
+                    "/"]
             cmd += ["--dir", home, "--chdir", home, "--unshare-all", "--unshare-user",
                     "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
                     "--clearenv", "--info-fd", str(info_w)]

@@ -24,6 +24,7 @@ import builtins
 import importlib
 import io
 import os
+import signal
 import sys
 import traceback
 import warnings
@@ -36,6 +37,29 @@ from wire import ProtocolError, Ref  # noqa: E402
 
 IN, OUT = os.dup(0), os.dup(1)
 MAX_TEXT = 100_000  # characters of captured output kept per request and stream
+
+
+class Interrupts:
+    """The judge's SIGINT stops the student's code only (KeyboardInterrupt, as in Jupyter),
+    never this file's own message passing: an interrupt that arrives while a message is
+    read or written waits until the student's code runs again; one that arrives between
+    requests is dropped."""
+
+    busy = False
+    pending = False
+
+    @classmethod
+    def handler(cls, signum, frame):
+        if cls.busy:
+            raise KeyboardInterrupt
+        cls.pending = True
+
+    @classmethod
+    def student(cls, busy: bool) -> None:
+        cls.busy = busy
+        if busy and cls.pending:
+            cls.pending = False
+            raise KeyboardInterrupt
 
 
 def _quiet_stdio() -> None:
@@ -132,6 +156,7 @@ class Worker:
             message = wire.receive(IN)
             if message["op"] == "exit":
                 return
+            Interrupts.pending = False  # an interrupt meant for an earlier request
             wire.send(OUT, self.handle(message))
 
     def handle(self, message: dict) -> dict:
@@ -142,6 +167,7 @@ class Worker:
         with Captured() as out:
             state = JudgeState(message.get("state"))
             try:
+                Interrupts.student(True)
                 with state:
                     watch = message.get("watch")
                     if watch:  # inside the test's assert_not_calling: watch this request too
@@ -152,10 +178,12 @@ class Worker:
                                                    allowed=tuple(watch[1]))
                     else:
                         value = self.request(op, message, ctx)
+                Interrupts.student(False)
                 reply = {"op": "return", "value": self.encode(value)}
             except ProtocolError:
                 raise
             except BaseException as exc:  # noqa: BLE001 (everything goes back to the judge)
+                Interrupts.student(False)
                 reply = self.error_reply(exc)
             if "after" in ctx:
                 try:
@@ -213,9 +241,12 @@ class Worker:
         self._outputs, self._error = [], None
         with Captured() as out:
             try:
+                Interrupts.student(True)
                 self.shell.run_cell(source, store_history=False)
             except BaseException as exc:  # noqa: BLE001 (SystemExit and the like)
                 self._record_error(type(exc), exc, traceback.format_exception(exc))
+            finally:
+                Interrupts.student(False)
         outputs = [{"output_type": "stream", "name": n, "text": t}
                    for n, t in (("stdout", out.stdout.text()), ("stderr", out.stderr.text()))
                    if t]
@@ -303,14 +334,20 @@ class Callback:
 
     def _ask(self, message):
         w = self.worker
-        wire.send(OUT, message)
-        while True:
-            message = wire.receive(IN)
-            if message["op"] == "return":
-                return w.decode(message["value"])
-            if message["op"] == "raise":
-                raise _rebuild(message)
-            wire.send(OUT, w.handle(message))  # a request made by the callback itself
+        Interrupts.student(False)
+        try:
+            wire.send(OUT, message)
+            while True:
+                message = wire.receive(IN)
+                if message["op"] in ("return", "raise"):
+                    break
+                wire.send(OUT, w.handle(message))  # a request made by the callback itself
+        finally:
+            Interrupts.busy = True
+        Interrupts.student(True)  # an interrupt that came meanwhile is raised here
+        if message["op"] == "return":
+            return w.decode(message["value"])
+        raise _rebuild(message)
 
 
 def _rebuild(message) -> BaseException:
@@ -324,6 +361,7 @@ def _rebuild(message) -> BaseException:
 
 def main() -> None:
     _quiet_stdio()
+    signal.signal(signal.SIGINT, Interrupts.handler)
     try:
         worker = Worker()
         wire.send(OUT, {"op": "ready"})

@@ -40,6 +40,8 @@ BEFORE, AFTER = ("aa_blank", "aa_honest"), ("zz_blank", "zz_honest")
 HONEST, BLANK = ("aa_honest", "zz_honest"), ("aa_blank", "zz_blank")
 #: Seconds a cell may run (nbgrader's Execute.timeout); the honest cells take < 1 s.
 CELL_TIMEOUT = 10
+#: Seconds an interrupted cell has to stop before the student's process is stopped.
+RECOVERY_TIMEOUT = 3
 #: Seconds the whole grading command may take before it counts as hung.
 COMMAND_TIMEOUT = 900
 #: Files whose content no student may change (relative to the course root).
@@ -168,7 +170,7 @@ def _command(course: Course, *args: str) -> Run:
 def autograde(course: Course, *extra: str) -> Run:
     """The instructor's grading command on every submission; the scores it recorded."""
     run = _command(course, "autograde", course.assignment, f"--Execute.timeout={CELL_TIMEOUT}",
-                   *extra)
+                   f"--SafeExecute.recovery_timeout={RECOVERY_TIMEOUT}", *extra)
     run.scores = scores(course)
     return run
 
