@@ -7,7 +7,8 @@ can be repeated by hand::
     python -m tools.course generate [ASSIGNMENT ...]   # solutions/ -> assignments/ (+ gradebook)
     python -m tools.course release ASSIGNMENT          # ... and put it in the exchange
     python -m tools.course collect ASSIGNMENT          # exchange -> submitted/ (newest wins)
-    python -m tools.course autograde ASSIGNMENT [--student ID] [--force]
+    python -m tools.course autograde ASSIGNMENT [--student ID] [--force] [--jobs N]
+                                     [--isolation bwrap|process]
     python -m tools.course feedback ASSIGNMENT [--student ID]   # feedback/ -> exchange
     python -m tools.course export                      # every grade -> reports/grades.csv
     python -m tools.course summary ASSIGNMENT          # per exercise -> reports/<a>-summary.csv
@@ -16,10 +17,13 @@ can be repeated by hand::
 Options this module does not know (``--Execute.timeout=30``, ``--CollectApp.check_owner=False``,
 ...) are passed on to nbgrader.
 
-What it adds to nbgrader: ``autograde`` checks every submission first and reports each
-malformed one (copied or split nbgrader cells are graded after repair, see
-``tools/nbgrader_plugins.py``; an unreadable notebook scores 0 and is listed in
-``reports/<assignment>-problems.csv``) instead of letting it fail; ``summary`` shows which
+What it adds to nbgrader: ``autograde`` grades each submission isolated (its code in a
+bubblewrap sandbox, the tests in a separate trusted process: ``IsolatedExecute`` in
+``tools/nbgrader_plugins.py``), in one nbgrader process per CPU (``--jobs``), and checks
+every submission first and reports each malformed one (copied or split nbgrader cells
+are graded after repair, see ``tools/nbgrader_plugins.py``; an unreadable notebook
+scores 0 and is listed in ``reports/<assignment>-problems.csv``) instead of letting it
+fail; ``summary`` shows which
 exercise the class found hard. Submitted files are only ever read.
 """
 
