@@ -122,11 +122,15 @@ def test_python_versions_agree():
 
 # The only step of .ci/run besides `make test`: Debian's chromium for the browser test,
 # installed when missing (as root, or with sudo); the README says so under "System packages".
-CHROMIUM_STEP = [
-    'if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then',
+#: The README's two system packages, installed only when missing.
+SYSTEM_PACKAGES_STEP = [
+    "missing=()",
+    '[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)',
+    "command -v bwrap > /dev/null || missing+=(bubblewrap)",
+    "if [ ${#missing[@]} -gt 0 ]; then",
     'sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)',
     "$sudo apt-get update -qq",
-    "$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
+    '$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"',
     "fi",
 ]
 
@@ -137,10 +141,11 @@ def test_ci_runs_make_test_and_nothing_else():
     assert lines[0] == "#!/usr/bin/env bash"
     commands = [ln.strip() for ln in lines[1:] if ln.strip() and not ln.strip().startswith("#")]
     assert commands == ["set -euo pipefail", 'cd "$(dirname "${BASH_SOURCE[0]}")/.."',
-                        *CHROMIUM_STEP, "make test"]
+                        *SYSTEM_PACKAGES_STEP, "make test"]
     assert os.access(script, os.X_OK), ".ci/run must be executable"
     readme = (ROOT / "README.md").read_text()
-    assert "apt-get install chromium" in readme, "the README must name the system package"
+    for package in ("chromium", "bubblewrap"):
+        assert f"`{package}`" in readme, f"the README must name the system package {package}"
 
 
 def test_github_actions_run_make_test():

@@ -154,17 +154,25 @@ def _system_binds() -> list[str]:
     return args
 
 
-def _visible_paths() -> list[str]:
-    """What the worker needs, mapped back read-only over the hidden folders."""
-    import numpy  # noqa: F401 (its folder is found through sys.modules below)
+def _visible_paths() -> list[tuple[str, str]]:
+    """What the worker needs, as (source, destination) pairs to map read-only: the Python
+    installation and virtual environment, mlkit and this folder, under their real paths
+    and under the (possibly symlinked) paths this process uses for them."""
+    import numpy  # noqa: F401 (its folder is found through sys.path below)
 
     import mlkit
 
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(TOOLS),
+             os.path.dirname(os.path.dirname(os.path.abspath(sys.executable))),
              os.path.dirname(os.path.realpath(sys.executable)),
-             str(Path(mlkit.__file__).resolve().parent)}
+             str(Path(mlkit.__file__).parent)}
     paths |= {p for p in sys.path if p and os.path.isdir(p) and "site-packages" in p}
-    return sorted({os.path.realpath(p) for p in paths if os.path.exists(p)}, key=len)
+    pairs = set()
+    for p in paths:
+        if os.path.exists(p):
+            real = os.path.realpath(p)
+            pairs |= {(real, real), (real, os.path.abspath(p))}
+    return sorted(pairs, key=lambda pair: len(pair[1]))
 
 
 def _environment(home: str) -> dict[str, str]:
@@ -217,12 +225,12 @@ class Sandbox:
             to_close += [info_r, info_w]
             # An empty root with only the system, the Python installation, mlkit and the
             # worker's code in it, read-only: nothing else of this machine is visible.
+            # (/tmp first: the course, even Python, may live under the machine's /tmp.)
             cmd = ["bwrap", "--tmpfs", "/", *_system_binds(), "--dev", "/dev",
-                   "--proc", "/proc"]
-            for path in _visible_paths():
-                cmd += ["--ro-bind", path, path]
-            cmd += ["--size", str(limits.file_mb * 2**20), "--tmpfs", "/tmp", "--remount-ro",
-                    "/"]
+                   "--proc", "/proc", "--size", str(limits.file_mb * 2**20), "--tmpfs", "/tmp"]
+            for source, dest in _visible_paths():
+                cmd += ["--ro-bind", source, dest]
+            cmd += ["--remount-ro", "/"]
             cmd += ["--dir", home, "--chdir", home, "--unshare-all", "--unshare-user",
                     "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
                     "--clearenv", "--info-fd", str(info_w)]
