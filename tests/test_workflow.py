@@ -334,7 +334,7 @@ def test_feedback_shows_failures_but_not_hidden_tests(cycle):
     error = next(o for o in cell.outputs if o.output_type == "error")
     assert error.ename == "AssertionError"
     assert f"{error.ename}: {error.evalue}".splitlines()[0] in text["partial"]
-    assert "The kernel died while running this cell" in text["partial"]
+    assert "The process running your code stopped while running this cell" in text["partial"]
     assert re.search(r"Score:\s*100\.0\s*/\s*100\.0", text["perfect"])
 
 

@@ -143,6 +143,7 @@ class Session:
         self.timeout = 0.0
         self.watch = None  # (forbidden, allowed) inside assert_not_calling
         self.stopped: str | None = None
+        self.not_run = ""
         self.failure: BaseException | None = None
         self._proxies: dict[int, Remote] = {}
         self._classes: dict[tuple, type] = {}
@@ -254,7 +255,9 @@ class Session:
                 except Timeout:
                     if timed_out:
                         self.stop(f"Your code ran out of time ({self.timeout:g} s) and did "
-                                  "not stop when interrupted, so its process was stopped")
+                                  "not stop when interrupted, so its process was stopped",
+                                  "an earlier cell ran out of time and did not stop when "
+                                  "interrupted")
                         raise CellTimeout(self.stopped + ".") from None
                     timed_out, recover_by = True, time.monotonic() + self.recovery
                     self.sandbox.interrupt()
@@ -274,7 +277,10 @@ class Session:
             if reply["op"] not in ("return", "raise", "done"):
                 raise wire.ProtocolError(f"unexpected {reply['op']!r}")
         except (SandboxDied, wire.ProtocolError) as err:
-            self.stop(f"Your code's process stopped: {err}")
+            self.stop(f"The process running your code stopped while running this cell ({err}: "
+                      "os._exit, a crash, or running out of memory or CPU time); the cells "
+                      "after it were not run",
+                      "the process running your code stopped in an earlier cell")
             raise WorkerStopped(self.stopped + ".") from None
         if timed_out:
             raise CellTimeout(f"This cell ran out of time ({self.timeout:g} s) and was "
@@ -286,8 +292,10 @@ class Session:
             raise failure
         return reply
 
-    def stop(self, why: str) -> None:
-        self.stopped = self.stopped or why
+    def stop(self, why: str, later: str = "") -> None:
+        """Stop the worker: ``why`` for the cell it happened in, ``later`` for the rest."""
+        if not self.stopped:
+            self.stopped, self.not_run = why, later or why
         self.sandbox.kill()
 
     def _advance_rngs(self, reply: dict) -> None:
@@ -436,7 +444,7 @@ class Judge:
             self.count += 1
             if self.session.stopped:
                 outputs = [_error("NotRun", "This cell was not run: "
-                                  + self.session.stopped.rstrip("."))]
+                                  + self.session.not_run.rstrip(".") + ".")]
             elif role == "student":
                 outputs = self.in_worker(source)
             elif role == "setup":

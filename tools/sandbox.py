@@ -309,13 +309,13 @@ class Sandbox:
             pass
         self.kill()
         if code in (-signal.SIGKILL, 128 + signal.SIGKILL):
-            why = "the worker was killed (it ran out of memory or of CPU time)"
+            why = "it was killed: out of memory or CPU time"
         elif code is not None and code < 0:
-            why = f"the worker was killed by {signal.Signals(-code).name}"
+            why = f"it was killed by {signal.Signals(-code).name}"
         elif code is not None and code > 128 and code - 128 in signal.valid_signals():
-            why = f"the worker was killed by {signal.Signals(code - 128).name}"
+            why = f"it was killed by {signal.Signals(code - 128).name}"
         elif code is not None:
-            why = f"the worker exited (code {code})"
+            why = f"it exited with code {code}"
         self.dead = why
         return SandboxDied(why)
 
