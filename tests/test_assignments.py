@@ -94,7 +94,7 @@ def _generate(tmp_path, assignment, extra_args=()):
         shutil.copytree(grading.ROOT / "solutions" / assignment,
                         tmp_path / "solutions" / assignment)
     return subprocess.run(
-        [str(grading.BIN / "nbgrader"), "generate_assignment", assignment, "--no-db",
+        [*grading.NBGRADER, "generate_assignment", assignment, "--no-db",
          *extra_args], cwd=tmp_path, env=grading.nbgrader_env(), capture_output=True,
         text=True)
 

@@ -44,7 +44,7 @@ FETCHING = ["perfect", "blank", "partial"]  # the others submit a copy of the re
 NESTED = ["blank"]  # with Exchange.path_includes_course, as for several courses on one hub
 EXPECTED = {"perfect": 100.0, "blank": 0.0, "partial": 25.0, "stuck": 10.0, "broken": 0.0}
 MANUAL = 7.5  # the instructor's manual score for partial's exercise 3 (auto: 0)
-TIMEOUT = ["--Execute.timeout=15", "--SafeExecute.recovery_timeout=3"]  # cells take < 4 s
+TIMEOUT = ["--Execute.timeout=8", "--SafeExecute.recovery_timeout=3"]  # cells take < 4 s
 
 
 def _env(**extra) -> dict[str, str]:

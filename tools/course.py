@@ -244,7 +244,7 @@ def _autograde_in_parallel(root: Path, cmd: list[str], checked, todo, jobs: int)
     procs = []
     for number, share in enumerate(shares):
         others = sorted(set(checked) - set(share))
-        argv = [str(grading.BIN / "nbgrader"), *cmd, f"--IsolatedExecute.cpu={number}",
+        argv = [*grading.NBGRADER, *cmd, f"--IsolatedExecute.cpu={number}",
                 f"--CourseDirectory.student_id_exclude={','.join(others)}"]
         procs.append(subprocess.Popen(argv, cwd=root, env=grading.nbgrader_env(keep=True)))
     return max(proc.wait() for proc in procs)

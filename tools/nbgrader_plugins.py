@@ -63,6 +63,32 @@ def _error(ename: str, evalue: str) -> NotebookNode:
                         traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
 
 
+_VALID: dict[str, str | None] = {}  # cell type + metadata (JSON) -> problem or None
+
+
+def _metadata_problem(cell) -> str | None:
+    """Why nbgrader would reject the cell's metadata, or None. Cached: jsonschema checks
+    its schema on every call (5 ms), and a class's notebooks repeat the same metadata."""
+    try:
+        key = json.dumps([cell.get("cell_type"), cell.metadata.get("nbgrader")],
+                         sort_keys=True)
+    except (TypeError, ValueError):
+        key = None
+    if key is not None and key in _VALID:
+        return _VALID[key]
+    validator = MetadataValidator()
+    try:
+        validator.validate_cell(cell)
+        validator.validate_nb(NotebookNode(cells=[cell]))
+        problem = None
+    except (ValidationError, SchemaError, SchemaMismatchError, KeyError, TypeError,
+            AttributeError) as err:
+        problem = err.message if isinstance(err, SchemaError) else str(err)
+    if key is not None and len(_VALID) < 10_000:
+        _VALID[key] = problem
+    return problem
+
+
 def find_problems(nb, known_ids=None) -> list[tuple[int, str, str]]:
     """The cells whose nbgrader metadata would stop nbgrader from grading ``nb``.
 
@@ -80,19 +106,14 @@ def find_problems(nb, known_ids=None) -> list[tuple[int, str, str]]:
         The first cell of each grade_id is never listed as a duplicate: it is the one kept.
     """
     problems, seen = [], {}
-    validator = MetadataValidator()
     for index, cell in enumerate(nb.cells):
         if "nbgrader" not in cell.get("metadata", {}):
             continue
         meta = cell.metadata.nbgrader
         grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
         where = f"cell {index + 1}" + (f" ({grade_id!r})" if grade_id else "")
-        try:
-            validator.validate_cell(cell)
-            validator.validate_nb(NotebookNode(cells=[cell]))
-        except (ValidationError, SchemaError, SchemaMismatchError, KeyError, TypeError,
-                AttributeError) as err:
-            what = err.message if isinstance(err, SchemaError) else str(err)
+        what = _metadata_problem(cell)
+        if what is not None:
             problems.append((index, f"{where}: its nbgrader metadata is invalid ({what})",
                              "it runs as an ordinary cell"))
             continue
