@@ -133,7 +133,7 @@ def test_seccomp_program_is_whole_instructions():
 
 
 # --- the sandbox ---------------------------------------------------------------------------
-def _student(source: str, tmp_path=None, **limits):
+def _student(source: str, **limits):
     """Run one student cell in a sandbox; (outputs, error)."""
     with Sandbox(ISOLATION, Limits(**limits)) as sb:
         sb.send({"op": "exec", "source": source})
@@ -156,7 +156,7 @@ def test_the_course_home_and_tmp_are_out_of_sight(tmp_path):
             "import os\n"
             f"print([os.path.exists(p) for p in [{str(secret)!r}, {home!r}, {solutions!r},"
             " '/etc/hostname', '/var', '/home']])\n"
-            "print(sorted(os.environ))", tmp_path)
+            "print(sorted(os.environ))")
     finally:
         os.remove(home)
     assert error is None, error
@@ -177,7 +177,7 @@ def test_nothing_outside_the_private_tmp_can_be_written(tmp_path):
         "    except OSError as err:\n"
         "        print('refused', errno.errorcode[err.errno])\n"
         "with open('/tmp/ok', 'w') as fh:\n    fh.write('fine')\n"
-        "with open('/tmp/ok') as fh:\n    print(fh.read())", tmp_path)
+        "with open('/tmp/ok') as fh:\n    print(fh.read())")
     assert error is None, error
     assert "wrote" not in text and text.count("refused") == 4 and text.endswith("fine\n")
     assert list(tmp_path.iterdir()) == []

@@ -88,8 +88,6 @@ def encode(value, refer=None, _depth=0, track=None):
         return [encode(v, refer, d, track) for v in value]
     if t is tuple:
         return {"$t": [encode(v, refer, d, track) for v in value]}
-    if isinstance(value, bool | np.bool_):
-        return bool(value) if type(value) is bool else {"$s": _array(np.asarray(value))["$a"]}
     if isinstance(value, np.generic) and value.dtype.kind in _KINDS:
         return {"$s": _array(np.asarray(value))["$a"]}
     if isinstance(value, np.ndarray) and value.dtype.kind in _KINDS:
