@@ -211,7 +211,8 @@ class MLP:
 
     def _forward(self, X, train=False, rng=None):
         """The logits :math:`a^{[L]}` and, per layer, the caches ``((Z_prev, W), (A, name),
-        dropout mask)`` of :mod:`mlkit.layers` (the last layer has no activation)."""
+        dropout mask)`` of :mod:`mlkit.layers` (the last layer has no activation). While
+        training, a ReLU layer overwrites ``A`` with ``Z`` (see below)."""
         Z, caches, L = X, [], len(self.params_) // 2
         for l in range(1, L + 1):
             W, b = self.params_[f"W{l}"], self.params_[f"b{l}"]
@@ -220,8 +221,14 @@ class MLP:
             if l == L:
                 caches.append(((Z, W), None, None))
                 return A, caches
-            Z_prev = Z
-            Z, act = activation_forward(A, self.activations_[l - 1])  # z = sigma(a)
+            Z_prev, name = Z, self.activations_[l - 1]
+            if train and name == "relu":
+                # z = max(a, 0), written over a: while training nothing reads a again, and
+                # relu'(a) = [a > 0] = [z > 0], so the cache may hold z in a's place
+                Z = np.maximum(A, 0, out=A)
+                act = (Z, name)
+            else:
+                Z, act = activation_forward(A, name)  # z = sigma(a)
             drop = None
             if train and self.dropout:
                 Z, drop = dropout_forward(Z, self.dropout, rng)
@@ -248,7 +255,11 @@ class MLP:
             if l > 1:  # (nobody needs dL/dX: layer 1 stops here)
                 _, act, drop = caches[l - 2]
                 dZ_prev = dropout_backward(delta @ W, drop)  # dL/dz^[l-1] = W^[l]^T delta^[l]
-                delta = activation_backward(dZ_prev, act)  # delta^[l-1] = sigma'(a) * dL/dz
+                if act[1] == "relu":  # delta^[l-1] = [a > 0] * dL/dz, in place
+                    dZ_prev *= act[0] > 0
+                    delta = dZ_prev
+                else:
+                    delta = activation_backward(dZ_prev, act)  # delta^[l-1] = sigma'(a) * dL/dz
         return grads
 
     def _l2_term(self, loss, grads=None):

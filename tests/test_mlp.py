@@ -287,6 +287,27 @@ def test_history_loss_is_the_mean_over_the_epoch():
     assert twice.history_["accuracy"][1] == np.mean(model.predict(X) == y)
 
 
+@pytest.mark.parametrize("activation", ["relu", ("relu", "tanh"), ("tanh", "relu")])
+def test_training_steps_use_the_gradients_of_loss_and_gradients(activation):
+    # while training, ReLU layers overwrite a with z in place; the gradients must not change
+    X, y = _toy("softmax", n=12)
+    seen = []
+
+    def record(w, dw, config):
+        seen.append(dw.copy())
+        return w, config
+
+    model = MLP(hidden_sizes=(5, 4), activation=activation, optimizer=record, batch_size=12,
+                epochs=1).fit(X, y)
+    _, grads = model.loss_and_gradients(X, y)  # params_ are still the initial ones
+    assert len(seen) == len(grads)
+    for dw, name in zip(seen, model.params_, strict=True):  # (fit shuffles: sums reorder)
+        np.testing.assert_allclose(dw, grads[name], rtol=1e-12, atol=1e-15, err_msg=name)
+    _, caches = model.forward(X)  # the public caches keep the pre-activations a
+    a1 = caches[0][1][0]
+    np.testing.assert_array_equal(a1, X @ model.params_["W1"].T + model.params_["b1"])
+
+
 def _validation_split(model, X, y):
     """Rebuild fit's hold-out set: fit draws the initial weights (layer by layer) and then
     the permutation from the same generator."""
