@@ -220,7 +220,7 @@ def cmd_autograde(root: Path, args, extra) -> int:
                 cmd.append(f"--CourseDirectory.student_id_exclude={','.join(sorted(unreadable))}")
             status = run_nbgrader(root, *cmd)
         else:
-            status = _autograde_in_parallel(root, cmd, checked, todo, jobs)
+            status = _autograde_in_parallel(root, cmd, todo, jobs)
     if unreadable:
         _record_zero(coursedir, args.assignment, unreadable)
     print(f"{args.assignment}: scores")
@@ -231,23 +231,67 @@ def cmd_autograde(root: Path, args, extra) -> int:
     return status
 
 
-def _autograde_in_parallel(root: Path, cmd: list[str], checked, todo, jobs: int) -> int:
-    """``nbgrader autograde`` in ``jobs`` processes, each grading its own share of the
-    students (the others excluded with ``CourseDirectory.student_id_exclude``), all
-    writing to the one gradebook. Every student is in exactly one share; a share that
-    fails leaves the others' grades intact."""
+WORKER = [sys.executable, "-m", "tools.autograde_worker"]
+
+
+def _autograde_in_parallel(root: Path, cmd: list[str], todo, jobs: int,
+                           worker: list[str] = WORKER) -> int:
+    """Grade ``todo`` in ``jobs`` processes (``tools/autograde_worker.py``), each running
+    nbgrader's autograde converter for one student at a time, all writing to the one
+    gradebook. Each student goes to whichever process is free next, so the CPUs stay
+    busy however the slow submissions are spread. Every student is graded exactly once;
+    if a process dies, its student is reported and the others go on."""
+    import selectors
     import subprocess
 
-    shares = [todo[i::jobs] for i in range(jobs)]
+    queue = list(todo)
     print(f"$ nbgrader {' '.join(cmd)}  (in {jobs} processes, {len(todo)} submissions)",
           flush=True)
+    args = [c for c in cmd if c != "autograde" and not c.startswith("--student=")]
+    selector, current, status = selectors.DefaultSelector(), {}, 0
+
+    def give(proc) -> None:  # the next student to a free process, or the end
+        current.pop(proc, None)
+        try:
+            if queue:
+                proc.stdin.write(queue[0] + "\n")
+                proc.stdin.flush()
+                current[proc] = queue.pop(0)
+            else:
+                proc.stdin.close()
+        except OSError:  # it has stopped: the student stays in the queue for the others
+            pass
+
     procs = []
-    for number, share in enumerate(shares):
-        others = sorted(set(checked) - set(share))
-        argv = [*grading.NBGRADER, *cmd, f"--IsolatedExecute.cpu={number}",
-                f"--CourseDirectory.student_id_exclude={','.join(others)}"]
-        procs.append(subprocess.Popen(argv, cwd=root, env=grading.nbgrader_env(keep=True)))
-    return max(proc.wait() for proc in procs)
+    for number in range(jobs):
+        proc = subprocess.Popen(
+            [*worker, *args, f"--IsolatedExecute.cpu={number}"], cwd=root, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, env=grading.nbgrader_env(keep=True))
+        selector.register(proc.stdout, selectors.EVENT_READ, proc)
+        procs.append(proc)
+        give(proc)
+    while selector.get_map():
+        for key, _ in selector.select():
+            proc, line = key.data, key.fileobj.readline()
+            if line.startswith("done "):
+                status = max(status, int(line.split()[-1] != "0"))
+                give(proc)
+                continue
+            selector.unregister(key.fileobj)  # the process has ended
+            key.fileobj.close()
+            if proc in current:
+                status = 1
+                print(f"error: the grading process stopped while grading {current[proc]} "
+                      f"(exit code {proc.wait()}); run autograde again for that student.",
+                      file=sys.stderr)
+    for proc in procs:
+        try:
+            proc.stdin.close()
+        except OSError:  # (a process that died with a student's id unread)
+            pass
+    if queue:  # every process stopped early
+        print(f"error: not graded: {', '.join(queue)}; run autograde again.", file=sys.stderr)
+    return max(status, int(bool(queue)), *(int(proc.wait() != 0) for proc in procs))
 
 
 # --- summary -----------------------------------------------------------------------------
