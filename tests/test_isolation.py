@@ -361,6 +361,28 @@ def test_errstate_and_warning_filters_of_the_test_reach_the_students_code():
     assert verdicts == [None, None]
 
 
+def test_each_request_runs_under_the_tests_filters_of_that_moment():
+    # the worker keeps the last filters it was sent: changes either way must reach it,
+    # and a filter set by the student's code must not outlast its request
+    verdicts, _ = _grade(
+        ("student", "import warnings\ndef w():\n    warnings.warn('careful', UserWarning)\n"
+                    "    return 1\ndef ignore_all():\n    warnings.simplefilter('ignore')"),
+        ("test", "import warnings\n"
+                 "with warnings.catch_warnings():\n"
+                 "    warnings.simplefilter('ignore')\n"
+                 "    w()\n"
+                 "    with warnings.catch_warnings():\n"
+                 "        warnings.simplefilter('error')\n"
+                 "        for _ in range(2):\n"
+                 "            try:\n                w()\n"
+                 "            except UserWarning:\n                pass\n"
+                 "            else:\n"
+                 "                raise AssertionError('the error filter was lost')\n"
+                 "            ignore_all()\n"
+                 "    check(w() == 1, 'the ignore filter did not come back')"))
+    assert verdicts == [None, None]
+
+
 def test_process_isolation_also_decides_verdicts_outside():
     job = {"cells": [{"role": "setup", "source": SETUP},
                      {"role": "student", "source": "import builtins\n"

@@ -150,6 +150,7 @@ class Session:
         self._rngs: dict[int, np.random.Generator] = {}  # lent to the worker
         self._mine: dict[int, object] = {}  # the judge's objects lent to the worker
         self._my_ids: dict[int, int] = {}
+        self._sent_filters: list | None = None  # the warning filters the worker last got
 
     # references
     def refer(self, obj) -> Ref:
@@ -242,7 +243,12 @@ class Session:
         later request fails with :class:`WorkerStopped`."""
         if self.stopped:
             raise WorkerStopped(self.stopped)
-        message["state"] = _judge_state()
+        message["state"] = state = _judge_state()
+        if message["op"] != "exec":  # (a student's cell runs in its own state)
+            if state["filters"] == self._sent_filters:
+                state["filters"] = None  # as for the last request: the worker keeps them
+            else:
+                self._sent_filters = state["filters"]
         if self.watch and message["op"] not in ("exec", "get", "bind"):
             message["watch"] = self.watch  # inside assert_not_calling
         timed_out, recover_by = False, None

@@ -187,7 +187,9 @@ class Worker:
                 reply = self.error_reply(exc)
             if "after" in ctx:
                 try:
-                    reply["after"] = self.encode(ctx["after"])
+                    after = self.encode(ctx["after"])
+                    if after != ctx["before"]:  # (arguments left as they came need no copy)
+                        reply["after"] = after
                 except TypeError:
                     pass
         reply["warnings"] = state.caught
@@ -212,6 +214,7 @@ class Worker:
         if op == "call":
             args, kwargs = self.decode(m["args"]), self.decode(m["kwargs"])
             ctx["after"] = [args, kwargs]  # the arguments as the call leaves them
+            ctx["before"] = [m["args"], m["kwargs"]]
             return target(*args, **kwargs)
         if op == "getattr":
             return getattr(target, m["name"])
@@ -276,6 +279,8 @@ class JudgeState:
     "raise")`` or ``warnings.simplefilter("error")`` reaches the student's code). The
     warnings that are shown, not raised, are kept in ``caught`` for the judge to show."""
 
+    _filters: list | None = None  # the judge's warning filters, built here (then reused)
+
     def __init__(self, state):
         self.state, self.caught = state, []
 
@@ -286,8 +291,16 @@ class JudgeState:
         self.warnings = warnings.catch_warnings(record=True)
         self.log = self.warnings.__enter__()
         warnings.resetwarnings()
-        for action, message, category, module, lineno in reversed(self.state["filters"]):
-            warnings.filterwarnings(action, message, _warning_class(category), module, lineno)
+        sent = self.state["filters"]
+        if sent is not None:  # (None: the same as for the last request)
+            for action, message, category, module, lineno in reversed(sent):
+                warnings.filterwarnings(action, message, _warning_class(category), module,
+                                        lineno)
+            JudgeState._filters = list(warnings.filters)
+        elif JudgeState._filters is None:
+            raise ProtocolError("a request that keeps warning filters never sent")
+        else:
+            warnings.filters[:] = JudgeState._filters  # (resetwarnings told the registries)
         return self
 
     def __exit__(self, *exc):
