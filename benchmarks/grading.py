@@ -8,11 +8,12 @@ ones, blank ones, and honest ones with one realistic wrong answer from
 
 - ``nbgrader``: plain ``nbgrader autograde`` with nbgrader's own configuration (one
   kernel per submission, serial, no isolation): the baseline;
-- ``course -j1``: ``python -m tools.course autograde --jobs 1``: the course's command,
-  each submission sandboxed and judged outside the student's process, serial; the
-  difference to the baseline is the cost of the isolation;
-- ``course -jN``: the same with ``--jobs N`` (default: one per CPU), the students split
-  between N nbgrader processes writing one gradebook.
+- ``course -jN``: ``python -m tools.course autograde --jobs N`` (default: one per CPU):
+  the course's command, each submission sandboxed and judged outside the student's
+  process, in N processes that each take the next student when free, writing one
+  gradebook;
+- with ``--serial``, also ``course -j1``: the course's command in one process; the
+  difference to the baseline is the cost of the isolation.
 
 For each it prints the median wall time over ``--repeat`` runs, submissions per minute,
 the ratio to the baseline, and checks that every run gave every student exactly one
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -93,13 +95,17 @@ def make_course(base: Path, assignment: str, subs, plain: bool) -> Path:
     return course
 
 
-def _run(cmd, cwd) -> float:
+def _run(cmd, cwd) -> tuple[float, float]:
+    """Wall time, and CPU time of every process the command started (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=grading.nbgrader_env(), capture_output=True,
                           text=True)
+    wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def scores(course: Path, assignment: str) -> dict[str, float]:
@@ -120,6 +126,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each (5)")
     parser.add_argument("--assignment", default="05_backpropagation")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--serial", action="store_true",
+                        help="also time the course's command with --jobs 1")
     args = parser.parse_args(argv)
     subs = submissions(args.assignment, args.n)
     base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
@@ -128,13 +136,18 @@ def main(argv=None) -> int:
         course = make_course(base, args.assignment, subs, plain=False)
         nbgrader = [str(grading.BIN / "nbgrader"), "autograde", args.assignment, "--force"]
         tool = [sys.executable, "-m", "tools.course", "autograde", args.assignment, "--force"]
-        runs = {"nbgrader": (nbgrader, plain), "course -j1": ([*tool, "--jobs=1"], course),
-                f"course -j{args.jobs}": ([*tool, f"--jobs={args.jobs}"], course)}
+        runs = {"nbgrader": (nbgrader, plain)}
+        if args.serial:
+            runs["course -j1"] = ([*tool, "--jobs=1"], course)
+        runs[f"course -j{args.jobs}"] = ([*tool, f"--jobs={args.jobs}"], course)
         times = {name: [] for name in runs}
+        cpu = {name: [] for name in runs}
         reference = None
         for _ in range(args.repeat):  # interleaved, so that load changes hit all alike
             for name, (cmd, cwd) in runs.items():
-                times[name].append(_run(cmd, cwd))
+                wall, cpu_seconds = _run(cmd, cwd)
+                times[name].append(wall)
+                cpu[name].append(cpu_seconds)
                 got = scores(cwd, args.assignment)
                 if set(got) != set(subs):
                     raise SystemExit(f"{name}: grades for {len(got)} of {len(subs)} students")
@@ -146,11 +159,16 @@ def main(argv=None) -> int:
         print(f"{args.n} submissions of {args.assignment}, median of {args.repeat} runs, "
               f"{os.cpu_count()} CPUs")
         print(f"{'command':<14} {'median s':>9} {'per sub s':>10} {'subs/min':>9} "
-              f"{'vs nbgrader':>12}")
+              f"{'vs nbgrader':>12} {'per round':>16} {'CPU s/sub':>10}")
         for name, ts in times.items():
             med = statistics.median(ts)
+            rounds = sorted(b / t for b, t in zip(times["nbgrader"], ts, strict=True))
             print(f"{name:<14} {med:>9.1f} {med / args.n:>10.2f} {60 * args.n / med:>9.1f} "
-                  f"{base_med / med:>11.2f}x")
+                  f"{base_med / med:>11.2f}x {rounds[0]:>7.2f}-{rounds[-1]:.2f}x "
+                  f"{statistics.median(cpu[name]) / args.n:>10.2f}")
+        print("vs nbgrader: ratio of the medians; per round: the range of the ratios within "
+              "each round (the commands of a round run back to back); CPU: every process of "
+              "the command, per submission")
         print("every run: each student graded exactly once, with the baseline's score")
     finally:
         shutil.rmtree(base, ignore_errors=True)

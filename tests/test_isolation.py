@@ -403,3 +403,61 @@ def test_assert_not_calling_watches_the_students_generator_as_it_runs():
                  "assert_not_calling(lambda: list(gen(2)))"),
         ("test", "check(list(gen(2)) == [0.5, 0.5], 'values')"))
     assert verdicts == [None, "AssertionError", None]
+
+
+# --- the judge server (tools/judge.py --serve, as IsolatedExecute uses it) ------------------
+def _job(*cells, timeout=10):
+    return {"cells": [{"role": r, "source": s} for r, s in [("setup", SETUP), *cells]],
+            "timeout": timeout, "recovery": 2, "isolation": ISOLATION}
+
+
+def test_the_judge_server_forks_a_fresh_judge_for_each_job():
+    from tools.nbgrader_plugins import _JudgeServer
+
+    server = _JudgeServer.get(None)
+    try:
+        right = _job(("student", "def double(x):\n    return 2 * x"), TEST,
+                     ("test", "import os\nprint(os.getpid(), os.getcwd() == os.environ['HOME'])\n"
+                              "check('leftover' not in globals(), 'state from a judge before')\n"
+                              "leftover = 1"))
+        wrong = _job(("student", "def double(x):\n    return x"), TEST)
+        first, second = server.run(right, 60), server.run(wrong, 60)
+        third = server.run(right, 60)
+        assert first["exit"] == second["exit"] == third["exit"] == 0
+        assert first["result"]["cells"][2]["outputs"] == []  # as run_job in this process
+        assert second["result"]["cells"][2]["outputs"][0]["ename"] == "AssertionError"
+        prints = [r["result"]["cells"][3]["outputs"][0]["text"].split() for r in (first, third)]
+        assert prints[0][1] == prints[1][1] == "True"  # a folder of its own, as HOME
+        assert prints[0][0] != prints[1][0]  # and a process of its own
+    finally:
+        server.close()
+
+
+def test_the_judge_server_survives_a_failing_judge_and_a_timeout():
+    from tools.nbgrader_plugins import _JudgeServer
+
+    server = _JudgeServer.get(None)
+    try:
+        broken = server.run({"cells": "not a list of cells"}, 60)  # the judge itself fails
+        assert broken["exit"] != 0 and broken["result"] is None
+        assert "Traceback" in broken["log"]
+        slow = _job(("test", "import time\ntime.sleep(30)"))
+        start = time.monotonic()
+        with pytest.raises(TimeoutError):
+            server.run(slow, 1)
+        assert time.monotonic() - start < 10
+        again = server.run(_job(("student", "def double(x):\n    return 2 * x"), TEST), 60)
+        assert again["exit"] == 0 and again["result"]["cells"][2]["outputs"] == []
+    finally:
+        server.close()
+    assert _JudgeServer.get(None) is not server  # a closed server is replaced
+    _JudgeServer.get(None).close()
+
+
+def test_without_a_judge_server_each_judge_starts_afresh(monkeypatch):
+    from tools import nbgrader_plugins
+
+    monkeypatch.setattr(nbgrader_plugins._JudgeServer, "get", classmethod(lambda cls, cpu: None))
+    execute = nbgrader_plugins.IsolatedExecute(isolation=ISOLATION)
+    result = execute._judge(_job(("student", "def double(x):\n    return x"), TEST))
+    assert result["cells"][2]["outputs"][0]["ename"] == "AssertionError"

@@ -34,11 +34,17 @@ autograde`` uses it to report malformed submissions before grading.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
+import select
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from queue import Empty
 from time import monotonic
@@ -326,34 +332,150 @@ class IsolatedExecute(SafeExecute):
         return "student"
 
     def _judge(self, job) -> dict:
-        """Run tools/judge.py (never in this process: its tests' state stays there)."""
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-               "MPLBACKEND": "Agg"}
+        """Run the job in a judge of its own (never in this process: its tests' state
+        stays there): forked by this CPU's judge server, or started afresh if there is
+        none (the outputs are the same; the fork saves 0.2 s of start-up)."""
         cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
         cpu = cpus[(self.cpu if self.cpu >= 0 else os.getpid()) % len(cpus)] if cpus else None
+        server = _JudgeServer.get(cpu)
+        why = None
+        if server is not None:
+            try:
+                reply = server.run(job, self.submission_timeout)
+                if reply["exit"] == 0 and isinstance(reply.get("result"), dict):
+                    return reply["result"]
+                why = (f"the grader failed (exit code {reply['exit']}): "
+                       + str(reply.get("log") or "").strip()[-2000:])
+            except TimeoutError:
+                why = (f"grading this submission took longer than {self.submission_timeout} s "
+                       "and was stopped")
+            except (OSError, ValueError, KeyError, TypeError) as err:
+                self.log.warning("the judge server stopped (%s); starting judges afresh", err)
+                server.close()
+        if why is None:
+            why = self._judge_afresh(job, cpu)
+            if isinstance(why, dict):
+                return why
+        self.log.error(why)
+        return {"cells": [{"outputs": [_error("GradingError", why)], "execution_count": None}
+                          for _ in job["cells"]], "stopped": why}
 
-        def pin():  # in the judge's process, before exec; the worker inherits it
-            if cpu is not None:
-                os.sched_setaffinity(0, {cpu})
-
+    def _judge_afresh(self, job, cpu) -> dict | str:
+        """``python -I tools/judge.py`` for this job alone: its result, or why it failed."""
+        env = _judge_environment()
         with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
             env["HOME"] = env["MPLCONFIGDIR"] = tmp
             try:
                 proc = subprocess.run([sys.executable, "-I", str(JUDGE)], input=json.dumps(job),
                                       capture_output=True, text=True, cwd=tmp, env=env,
-                                      timeout=self.submission_timeout, preexec_fn=pin)
+                                      timeout=self.submission_timeout,
+                                      preexec_fn=partial(_pin, cpu))
                 if proc.returncode == 0:
                     return json.loads(proc.stdout)
-                why = (f"the grader failed (exit code {proc.returncode}): "
-                       + proc.stderr.strip()[-2000:])
+                return (f"the grader failed (exit code {proc.returncode}): "
+                        + proc.stderr.strip()[-2000:])
             except subprocess.TimeoutExpired:
-                why = (f"grading this submission took longer than {self.submission_timeout} s "
-                       "and was stopped")
+                return (f"grading this submission took longer than {self.submission_timeout} s "
+                        "and was stopped")
             except ValueError:
-                why = "the grader gave no result"
-        self.log.error(why)
-        return {"cells": [{"outputs": [_error("GradingError", why)], "execution_count": None}
-                          for _ in job["cells"]], "stopped": why}
+                return "the grader gave no result"
+
+
+def _judge_environment() -> dict[str, str]:
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+            "MPLBACKEND": "Agg"}
+
+
+def _pin(cpu) -> None:
+    """In a judge's process, before exec: the judge and its sandbox share one CPU."""
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+
+
+def _code_stamp() -> tuple:
+    """When the judge's code (tools/, mlkit/) last changed: a server older than that is
+    replaced (a long-running Formgrader picks up an update)."""
+    stamps = []
+    for folder in (JUDGE.parent, JUDGE.parent.parent / "mlkit"):
+        with contextlib.suppress(OSError):
+            stamps += [e.stat().st_mtime_ns for e in os.scandir(folder)
+                       if e.name.endswith(".py")]
+    return (max(stamps, default=0), len(stamps))
+
+
+class _JudgeServer:
+    """``python -I tools/judge.py --serve`` (see ``judge.serve``): one per CPU in this
+    process, pinned to that CPU, forking a fresh judge for each submission."""
+
+    _running: dict = {}
+
+    @classmethod
+    def get(cls, cpu) -> _JudgeServer | None:
+        stamp = _code_stamp()
+        server = cls._running.get(cpu)
+        if server is not None and (server.proc.poll() is not None or server.stamp != stamp):
+            server.close()
+            server = None
+        if server is None:
+            try:
+                server = cls._running[cpu] = cls(cpu, stamp)
+            except OSError:
+                return None
+        return server
+
+    def __init__(self, cpu, stamp):
+        self.cpu, self.stamp, self._buffer = cpu, stamp, bytearray()
+        self.folder = tempfile.mkdtemp(prefix="judges-")
+        env = dict(_judge_environment(), HOME=self.folder, MPLCONFIGDIR=self.folder)
+        self.proc = subprocess.Popen([sys.executable, "-I", str(JUDGE), "--serve"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     cwd=self.folder, env=env, preexec_fn=partial(_pin, cpu))
+        atexit.register(self.close)
+
+    def run(self, job: dict, timeout: float) -> dict:
+        """The server's report on ``job``. TimeoutError after ``timeout`` s (the job's judge
+        is then killed); OSError or ValueError if the server itself failed."""
+        self.proc.stdin.write((json.dumps(job) + "\n").encode())
+        self.proc.stdin.flush()
+        pid = self._reply(monotonic() + 60)["pid"]
+        try:
+            return self._reply(monotonic() + timeout)
+        except TimeoutError:
+            os.kill(pid, signal.SIGKILL)  # its sandbox dies with it
+            self._reply(monotonic() + 60)  # the report of the killed judge
+            raise
+
+    def _reply(self, deadline: float) -> dict:
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            wait = deadline - monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise OSError("it closed its output")
+            self._buffer += chunk
+        end = self._buffer.index(b"\n")
+        line = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
+        reply = json.loads(line)
+        if not isinstance(reply, dict):
+            raise ValueError("a reply that is not an object")
+        return reply
+
+    def close(self) -> None:
+        if self._running.get(self.cpu) is self:
+            del self._running[self.cpu]
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        with contextlib.suppress(OSError):
+            self.proc.stdout.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class HideHiddenTests(NbGraderPreprocessor):
