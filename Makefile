@@ -94,9 +94,10 @@ mutation: $(STAMP) ## mutation testing of the assignments' tests (>= 90% killed 
 # Benchmarks, not tests: nothing here is timed in `make test`. The comparisons need the
 # `bench` extra (PyTorch for the CPU, scikit-learn), which `make test` never installs;
 # without it they are skipped with a note. One part, or a smoke run:
-# make bench BENCH_ARGS="--only mlp" (mlp, tiny, loops, notebooks), BENCH_ARGS=--quick.
+# make bench BENCH_ARGS="--only mlp" (mlp, tiny, loops, notebooks, grading),
+# BENCH_ARGS=--quick.
 BENCH_ARGS ?=
-bench: $(STAMP) ## benchmarks (not tests): mlkit vs NumPy, PyTorch, scikit-learn; notebook times
+bench: $(STAMP) ## benchmarks (not tests): mlkit vs NumPy, PyTorch, scikit-learn; notebooks; grading
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 bench-deps: $(STAMP) ## install what the benchmarks compare against: PyTorch (CPU) and scikit-learn

@@ -1,12 +1,14 @@
 """Every benchmark of the course, one after the other (`make bench`). None of them is a test.
 
-    python benchmarks/bench.py [--only mlp|tiny|loops|notebooks] [--quick] [--threads N]
-                               [--runs N]
+    python benchmarks/bench.py [--only mlp|tiny|loops|notebooks|grading] [--quick]
+                               [--threads N] [--runs N]
 
 mlp        MLP training throughput: mlkit, a bare NumPy loop, PyTorch, scikit-learn
 tiny       tiny networks (XOR, moons): training steps/s of mlkit and PyTorch
 loops      backpropagation, per-sample loop against vectorised (lecture 05's figure)
 notebooks  execution time of every lecture and instructor notebook (a few minutes)
+grading    40 submissions graded by plain nbgrader and by the course's command, 5 times
+           (about 15 minutes on 2 CPUs)
 
 PyTorch and scikit-learn are optional (`make bench-deps`); without them their columns are
 skipped with a note. Run on a quiet machine; the figures in benchmarks/RESULTS.md say how
@@ -56,7 +58,7 @@ def versions() -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("mlp", "tiny", "loops", "notebooks"))
+    parser.add_argument("--only", choices=("mlp", "tiny", "loops", "notebooks", "grading"))
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: fewer rounds, samples and notebook repeats")
     parser.add_argument("--threads", type=int, default=1,
@@ -78,6 +80,10 @@ def main(argv=None) -> int:
             print(f"\n# {label}\n\n## Notebook execution times (a fresh kernel for each, "
                   "as nbval runs them; the machine's default threads)")
             run_script("notebook_times.py", ["--repeat", "1" if args.quick else "3"], env)
+    if args.only in (None, "grading"):  # (no BLAS work to speak of: run once)
+        print("\n## Grading throughput", flush=True)
+        run_script("grading.py", ["--n", "8", "--repeat", "1"] if args.quick else [],
+                   dict(os.environ))
     return 0
 
 

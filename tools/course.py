@@ -19,7 +19,8 @@ Options this module does not know (``--Execute.timeout=30``, ``--CollectApp.chec
 
 What it adds to nbgrader: ``autograde`` grades each submission isolated (its code in a
 bubblewrap sandbox, the tests in a separate trusted process: ``IsolatedExecute`` in
-``tools/nbgrader_plugins.py``), in one nbgrader process per CPU (``--jobs``), and checks
+``tools/nbgrader_plugins.py``), in one process per CPU (``--jobs``, each taking the next
+student when free: ``tools/autograde_worker.py``), and checks
 every submission first and reports each malformed one (copied or split nbgrader cells
 are graded after repair, see ``tools/nbgrader_plugins.py``; an unreadable notebook
 scores 0 and is listed in ``reports/<assignment>-problems.csv``) instead of letting it
