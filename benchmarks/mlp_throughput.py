@@ -38,7 +38,7 @@ NAMES = {"torch": "PyTorch", "sklearn": "scikit-learn"}
 # 784-256-256-10, batch 256, plain SGD; one round trains each library from scratch
 SIZES = (784, 256, 256, 10)
 BATCH, LR = 256, 0.01
-N_SAMPLES, EPOCHS = 256 * 40, 2
+N_SAMPLES, EPOCHS = 256 * 40, 5  # fit from scratch, input checks included
 TINY = {  # name: (layer sizes, hidden activation, batch size, number of points, epochs)
     "xor": ((2, 4, 1), "tanh", 4, 4, 3000),
     "moons": ((2, 16, 16, 1), "relu", 32, 256, 300),

@@ -437,12 +437,18 @@ class _JudgeServer:
         is then killed); OSError or ValueError if the server itself failed."""
         self.proc.stdin.write((json.dumps(job) + "\n").encode())
         self.proc.stdin.flush()
-        pid = self._reply(monotonic() + 60)["pid"]
+        try:
+            pid = self._reply(monotonic() + 60)["pid"]
+        except TimeoutError:
+            raise OSError("it started no judge within 60 s") from None
         try:
             return self._reply(monotonic() + timeout)
         except TimeoutError:
             os.kill(pid, signal.SIGKILL)  # its sandbox dies with it
-            self._reply(monotonic() + 60)  # the report of the killed judge
+            try:
+                self._reply(monotonic() + 60)  # the report of the killed judge
+            except (TimeoutError, OSError, ValueError):
+                self.close()  # out of step: the next submission gets a new server
             raise
 
     def _reply(self, deadline: float) -> dict:
