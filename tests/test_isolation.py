@@ -418,13 +418,15 @@ def test_the_judge_server_forks_a_fresh_judge_for_each_job():
     try:
         right = _job(("student", "def double(x):\n    return 2 * x"), TEST,
                      ("test", "import os\nprint(os.getpid(), os.getcwd() == os.environ['HOME'])\n"
-                              "check('leftover' not in globals(), 'state from a judge before')\n"
-                              "leftover = 1"))
+                              "import mlkit.testing as t\n"  # module state outlives a job
+                              "check(not hasattr(t, 'leftover'), 'state from a judge before')\n"
+                              "t.leftover = 1"))
         wrong = _job(("student", "def double(x):\n    return x"), TEST)
         first, second = server.run(right, 60), server.run(wrong, 60)
         third = server.run(right, 60)
         assert first["exit"] == second["exit"] == third["exit"] == 0
         assert first["result"]["cells"][2]["outputs"] == []  # as run_job in this process
+        assert third["result"]["cells"][3]["outputs"][1:] == []  # no state from `first`
         assert second["result"]["cells"][2]["outputs"][0]["ename"] == "AssertionError"
         prints = [r["result"]["cells"][3]["outputs"][0]["text"].split() for r in (first, third)]
         assert prints[0][1] == prints[1][1] == "True"  # a folder of its own, as HOME

@@ -394,6 +394,29 @@ def test_find_problems_keeps_the_first_cell_of_each_grade_id():
     assert "not a cell of this assignment" in found[len(nb.cells) - 1]
 
 
+def test_nbgrader_metadata_errors_as_jsonschema_gives_them_one_schema_check_per_version():
+    import jsonschema
+    from nbgrader.nbgraderformat import MetadataValidator
+    from nbgrader.nbgraderformat import common
+
+    from tools import nbgrader_plugins  # noqa: F401 (installs the checked schemas)
+
+    meta = {"grade": True, "grade_id": "a", "locked": True, "points": 1, "schema_version": 3,
+            "solution": False, "task": False}
+    cell = nbformat.v4.new_code_cell(metadata={"nbgrader": meta})
+    for bad in ({"points": "x"}, {"grade_id": 7}, {"spare": 1}, {"locked": None}):
+        cell.metadata.nbgrader = {**meta, **bad}
+        validator = MetadataValidator()  # (nbgrader makes one per notebook, schema read anew)
+        with pytest.raises(jsonschema.ValidationError) as ours:
+            validator.validate_cell(cell)
+        with pytest.raises(jsonschema.ValidationError) as theirs:
+            jsonschema.validate(cell.metadata.nbgrader, validator.schema)
+        assert ours.value.message == theirs.value.message
+    cell.metadata.nbgrader = meta
+    MetadataValidator().validate_cell(cell)
+    assert len(common.jsonschema._validators) == 1  # not one per validator made
+
+
 def test_hide_hidden_tests_keeps_visible_code_and_the_message():
     from nbformat.v4 import new_code_cell, new_output
 

@@ -212,16 +212,17 @@ def cmd_autograde(root: Path, args, extra) -> int:
     status = 0
     todo = [s for s in checked if s not in unreadable]
     if todo:
-        cmd = ["autograde", args.assignment, *extra, *(["--force"] if args.force else [])]
-        if args.student:
-            cmd.append(f"--student={args.student}")
+        options = [args.assignment, *extra, *(["--force"] if args.force else [])]
         jobs = max(1, min(args.jobs, len(todo)))
         if jobs == 1:
+            if args.student:
+                options.append(f"--student={args.student}")
             if unreadable:
-                cmd.append(f"--CourseDirectory.student_id_exclude={','.join(sorted(unreadable))}")
-            status = run_nbgrader(root, *cmd)
+                options.append(
+                    f"--CourseDirectory.student_id_exclude={','.join(sorted(unreadable))}")
+            status = run_nbgrader(root, "autograde", *options)
         else:
-            status = _autograde_in_parallel(root, cmd, todo, jobs)
+            status = _autograde_in_parallel(root, options, todo, jobs)
     if unreadable:
         _record_zero(coursedir, args.assignment, unreadable)
     print(f"{args.assignment}: scores")
@@ -235,9 +236,10 @@ def cmd_autograde(root: Path, args, extra) -> int:
 WORKER = [sys.executable, "-m", "tools.autograde_worker"]
 
 
-def _autograde_in_parallel(root: Path, cmd: list[str], todo, jobs: int,
+def _autograde_in_parallel(root: Path, options: list[str], todo, jobs: int,
                            worker: list[str] = WORKER) -> int:
-    """Grade ``todo`` in ``jobs`` processes (``tools/autograde_worker.py``), each running
+    """Grade the students ``todo`` with ``nbgrader autograde <options>`` (the assignment
+    first) in ``jobs`` processes (``tools/autograde_worker.py``), each running
     nbgrader's autograde converter for one student at a time, all writing to the one
     gradebook. Each student goes to whichever process is free next, so the CPUs stay
     busy however the slow submissions are spread. Every student is graded exactly once;
@@ -246,9 +248,8 @@ def _autograde_in_parallel(root: Path, cmd: list[str], todo, jobs: int,
     import subprocess
 
     queue = list(todo)
-    print(f"$ nbgrader {' '.join(cmd)}  (in {jobs} processes, {len(todo)} submissions)",
-          flush=True)
-    args = [c for c in cmd if c != "autograde" and not c.startswith("--student=")]
+    print(f"$ nbgrader autograde {' '.join(options)}  (in {jobs} processes, one student at "
+          f"a time each, {len(todo)} submissions)", flush=True)
     selector, current, status = selectors.DefaultSelector(), {}, 0
 
     def give(proc) -> None:  # the next student to a free process, or the end
@@ -266,8 +267,9 @@ def _autograde_in_parallel(root: Path, cmd: list[str], todo, jobs: int,
     procs = []
     for number in range(jobs):
         proc = subprocess.Popen(
-            [*worker, *args, f"--IsolatedExecute.cpu={number}"], cwd=root, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True, env=grading.nbgrader_env(keep=True))
+            [*worker, *options, f"--IsolatedExecute.cpu={number}"], cwd=root,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env=grading.nbgrader_env(keep=True))
         selector.register(proc.stdout, selectors.EVENT_READ, proc)
         procs.append(proc)
         give(proc)
@@ -283,15 +285,18 @@ def _autograde_in_parallel(root: Path, cmd: list[str], todo, jobs: int,
             if proc in current:
                 status = 1
                 print(f"error: the grading process stopped while grading {current[proc]} "
-                      f"(exit code {proc.wait()}); run autograde again for that student.",
-                      file=sys.stderr)
+                      f"(exit code {proc.wait()}); grade it again with `python -m "
+                      f"tools.course autograde {options[0]} --student={current[proc]} "
+                      "--force`.", file=sys.stderr)
     for proc in procs:
         try:
             proc.stdin.close()
         except OSError:  # (a process that died with a student's id unread)
             pass
     if queue:  # every process stopped early
-        print(f"error: not graded: {', '.join(queue)}; run autograde again.", file=sys.stderr)
+        print(f"error: not graded: {', '.join(queue)}; run `python -m tools.course "
+              f"autograde {options[0]}` again (graded submissions are kept).",
+              file=sys.stderr)
     return max(status, int(bool(queue)), *(int(proc.wait() != 0) for proc in procs))
 
 

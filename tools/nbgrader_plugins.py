@@ -76,48 +76,37 @@ class _CheckedSchemas:
     """``jsonschema`` as nbgrader's metadata validator (``nbgraderformat.common``) uses it:
     ``validate`` as jsonschema's, except that each schema is checked against its
     meta-schema once, not again for every cell (nbgrader's check of one submission's
-    cells spent most of its 0.3 s there)."""
+    cells spent most of its 0.3 s there). nbgrader reads its schema file afresh for each
+    validator it makes, so schemas are recognised by content: one entry per schema
+    version, however long the process runs."""
 
     def __init__(self):
-        self._validators: dict[int, tuple] = {}
+        self._validators: list[tuple] = []  # (schema, its validator)
 
     def validate(self, instance, schema):
-        schema_and_validator = self._validators.get(id(schema))
-        if schema_and_validator is None or schema_and_validator[0] is not schema:
+        validator = next((v for known, v in self._validators
+                          if known is schema or known == schema), None)
+        if validator is None:
             cls = validator_for(schema)
             cls.check_schema(schema)
-            schema_and_validator = self._validators[id(schema)] = (schema, cls(schema))
-        error = best_match(schema_and_validator[1].iter_errors(instance))
+            validator = cls(schema)
+            self._validators.append((schema, validator))
+        error = best_match(validator.iter_errors(instance))
         if error is not None:
             raise error
 
 
 _nbgrader_schemas.jsonschema = _CheckedSchemas()
 
-_VALID: dict[str, str | None] = {}  # cell type + metadata (JSON) -> problem or None
-
-
-def _metadata_problem(cell) -> str | None:
-    """Why nbgrader would reject the cell's metadata, or None. Cached: a class's
-    notebooks repeat the same metadata."""
-    try:
-        key = json.dumps([cell.get("cell_type"), cell.metadata.get("nbgrader")],
-                         sort_keys=True)
-    except (TypeError, ValueError):
-        key = None
-    if key is not None and key in _VALID:
-        return _VALID[key]
-    validator = MetadataValidator()
+def _metadata_problem(cell, validator) -> str | None:
+    """Why nbgrader would reject the cell's metadata, or None."""
     try:
         validator.validate_cell(cell)
         validator.validate_nb(NotebookNode(cells=[cell]))
-        problem = None
     except (ValidationError, SchemaError, SchemaMismatchError, KeyError, TypeError,
             AttributeError) as err:
-        problem = err.message if isinstance(err, SchemaError) else str(err)
-    if key is not None and len(_VALID) < 10_000:
-        _VALID[key] = problem
-    return problem
+        return err.message if isinstance(err, SchemaError) else str(err)
+    return None
 
 
 def find_problems(nb, known_ids=None) -> list[tuple[int, str, str]]:
@@ -136,14 +125,14 @@ def find_problems(nb, known_ids=None) -> list[tuple[int, str, str]]:
         ``(cell index, what is wrong, what grading does about it)``, in notebook order.
         The first cell of each grade_id is never listed as a duplicate: it is the one kept.
     """
-    problems, seen = [], {}
+    problems, seen, validator = [], {}, MetadataValidator()
     for index, cell in enumerate(nb.cells):
         if "nbgrader" not in cell.get("metadata", {}):
             continue
         meta = cell.metadata.nbgrader
         grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
         where = f"cell {index + 1}" + (f" ({grade_id!r})" if grade_id else "")
-        what = _metadata_problem(cell)
+        what = _metadata_problem(cell, validator)
         if what is not None:
             problems.append((index, f"{where}: its nbgrader metadata is invalid ({what})",
                              "it runs as an ordinary cell"))
@@ -277,8 +266,6 @@ class IsolatedExecute(SafeExecute):
                   "messages do not wait for another CPU to wake up (10x faster on a VM)."
                   ).tag(config=True)
 
-    _trusted_cache: dict | None = None
-
     def preprocess(self, nb, resources=None, km=None):
         info = (resources or {}).get("nbgrader", {})
         trusted, tests = self._trusted_cells(info)
@@ -299,19 +286,9 @@ class IsolatedExecute(SafeExecute):
         return nb, resources
 
     def _trusted_cells(self, info):
-        """The released source of each locked code cell, and the ids of the test cells:
-        read once per notebook and run (this instance lives for one autograde command)."""
+        """The released source of each locked code cell, and the ids of the test cells."""
         if not info.get("db_url"):
             return {}, set()
-        key = (info["db_url"], info.get("assignment"), info.get("notebook"))
-        if self._trusted_cache is None:
-            self._trusted_cache = {}
-        if key not in self._trusted_cache:
-            self._trusted_cache[key] = self._read_trusted_cells(info)
-        return self._trusted_cache[key]
-
-    @staticmethod
-    def _read_trusted_cells(info):
         with Gradebook(info["db_url"]) as gb:
             try:
                 source = gb.find_notebook(info["notebook"], info["assignment"])
@@ -353,9 +330,10 @@ class IsolatedExecute(SafeExecute):
                 self.log.warning("the judge server stopped (%s); starting judges afresh", err)
                 server.close()
         if why is None:
-            why = self._judge_afresh(job, cpu)
-            if isinstance(why, dict):
-                return why
+            outcome = self._judge_afresh(job, cpu)
+            if isinstance(outcome, dict):
+                return outcome
+            why = outcome
         self.log.error(why)
         return {"cells": [{"outputs": [_error("GradingError", why)], "execution_count": None}
                           for _ in job["cells"]], "stopped": why}
