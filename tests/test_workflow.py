@@ -396,8 +396,7 @@ def test_find_problems_keeps_the_first_cell_of_each_grade_id():
 
 def test_nbgrader_metadata_errors_as_jsonschema_gives_them_one_schema_check_per_version():
     import jsonschema
-    from nbgrader.nbgraderformat import MetadataValidator
-    from nbgrader.nbgraderformat import common
+    from nbgrader.nbgraderformat import MetadataValidator, common
 
     from tools import nbgrader_plugins  # noqa: F401 (installs the checked schemas)
 
