@@ -287,6 +287,46 @@ def test_history_loss_is_the_mean_over_the_epoch():
     assert twice.history_["accuracy"][1] == np.mean(model.predict(X) == y)
 
 
+def test_history_accuracy_pairs_each_batch_with_its_own_labels(moons):
+    # the logits are kept per batch and compared once per epoch with y in the epoch's
+    # shuffled order. With the weights kept fixed, every batch sees the initial network;
+    # labelled by that network's own predictions, every epoch must score 1.0 (with both
+    # classes common, labels paired in any other order would score far less)
+    X, _ = moons
+    kw = dict(hidden_sizes=(8,), epochs=3, batch_size=16, optimizer=_keep, seed=3)
+    y = MLP(**kw).fit(X, np.arange(len(X)) % 2).predict(X)
+    assert 0.1 < y.mean() < 0.9
+    assert MLP(**kw).fit(X, y).history_["accuracy"] == [1.0, 1.0, 1.0]
+    y3 = MLP(**kw).fit(X, np.arange(len(X)) % 3).predict(X)  # softmax: argmax of logits
+    multi = MLP(**kw).fit(X, y3)
+    assert multi.output_ == "softmax" and max(np.bincount(y3)) < 0.9 * len(X)
+    assert multi.history_["accuracy"] == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_plain_sgd_trains_exactly_like_its_update_rule(moons, dtype):
+    # MLP writes plain SGD's step inline; the rule from mlkit.optim, passed as a custom
+    # update (so not recognised as plain SGD), must give the same bits
+    X, y = moons
+    kw = dict(hidden_sizes=(8, 8), learning_rate=step_decay(0.1, every=2), batch_size=32,
+              epochs=4, dtype=dtype)
+    inline = MLP(optimizer="sgd", **kw).fit(X, y)
+    rule = MLP(optimizer=lambda w, dw, config: sgd(w, dw, config), **kw).fit(X, y)
+    assert inline.history_ == rule.history_
+    for name, value in rule.params_.items():
+        assert inline.params_[name].dtype == dtype
+        np.testing.assert_array_equal(inline.params_[name], value)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 0.0, float("nan"), "0.1", None])
+def test_schedule_returning_a_bad_learning_rate_names_the_epoch(moons, bad):
+    X, y = moons
+    model = MLP(hidden_sizes=(4,), optimizer="sgd", epochs=3,
+                learning_rate=lambda epoch: 0.1 if epoch < 2 else bad)
+    with pytest.raises(ValueError, match=r"learning_rate \(the schedule's, at epoch 2\)"):
+        model.fit(X, y)
+
+
 @pytest.mark.parametrize("activation", ["relu", ("relu", "tanh"), ("tanh", "relu")])
 def test_training_steps_use_the_gradients_of_loss_and_gradients(activation):
     # while training, ReLU layers overwrite a with z in place; the gradients must not change
