@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,10 +25,19 @@ TARGET = 30.0  # seconds per lecture
 
 def run_once(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return time.perf_counter() - start
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    # the kernel's own log (ipykernel warns at every start that it runs over local TCP)
+    # would bury the table: keep it, and show it only if the notebook fails
+    with tempfile.TemporaryFile("w+") as log:
+        start = time.perf_counter()
+        try:
+            client.execute(stderr=log)
+        except Exception:
+            log.seek(0)
+            sys.stderr.write(f"{path} failed; the kernel's log:\n{log.read()}")
+            raise
+        return time.perf_counter() - start
 
 
 def main(argv=None) -> int:
