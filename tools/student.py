@@ -101,6 +101,9 @@ def _run_tests(path: Path, nb, timeout: int) -> list[str]:
 
     config = Config()
     config.Execute.timeout = timeout
+    # encrypt the kernel's messages (CurveZMQ) when the kernel can: ipykernel warns at
+    # every start that plain local TCP could be read by others on the machine
+    config.KernelManager.transport_encryption = "auto"
     validator = Validator(config=config)
     validator.preprocessors = [CheckCellMetadata, ClearOutput, SafeExecute]
     try:
