@@ -45,9 +45,12 @@ $(STAMP): pyproject.toml | $(PY)
 	@touch $@
 
 # --- using the course -------------------------------------------------------------------
+# The server encrypts its messages to the kernels (CurveZMQ, which the kernelspec offers):
+# without it, ipykernel logs a warning about plain local TCP at every kernel start.
+# tests/test_browser.py starts the server with the same options (LAB_OPTIONS).
 lab: $(STAMP) ## start JupyterLab at the repository root, with nbgrader's extensions
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(if $(PORT),--port=$(PORT)) \
-		$(ALLOW_ROOT) $(LAB_ARGS)
+		--MappingKernelManager.transport_encryption=auto $(ALLOW_ROOT) $(LAB_ARGS)
 
 # --- checks -------------------------------------------------------------------------------
 # Each step is its own target, run in order.

@@ -30,6 +30,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--headless=new"]
 TOKEN = "course-browser-test"
+# what `make lab` adds to `jupyter lab`'s command line (see the Makefile)
+LAB_OPTIONS = ["--MappingKernelManager.transport_encryption=auto"]
 LECTURE = "lectures/01_perceptron.ipynb"
 ASSIGNMENT = "01_perceptron"
 
@@ -63,9 +65,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server at the repository root; yields its base URL. Always stopped."""
-    tmp = tmp_path_factory.mktemp("lab")
+def lab_dir(tmp_path_factory):
+    """The server's folder: exchange, runtime files and ``server.log``."""
+    return tmp_path_factory.mktemp("lab")
+
+
+@pytest.fixture(scope="module")
+def lab(lab_dir):
+    """A JupyterLab server at the repository root, started with ``make lab``'s options;
+    yields its base URL. Always stopped."""
+    tmp = lab_dir
     exchange = tmp / "exchange"
     outbound = exchange / "intro-dl" / "outbound" / ASSIGNMENT
     shutil.copytree(ROOT / "assignments" / ASSIGNMENT, outbound)  # what release_assignment does
@@ -77,7 +86,7 @@ def lab(tmp_path_factory):
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
            f"--ServerApp.root_dir={ROOT}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-           f"--LabApp.user_settings_dir={tmp / 'settings'}"]
+           f"--LabApp.user_settings_dir={tmp / 'settings'}", *LAB_OPTIONS]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = (tmp / "server.log").open("w")
@@ -162,3 +171,61 @@ def test_assignment_list_renders(browser_page, lab, tmp_path):
         assert not page.locator(error).first.is_visible(), page.locator(error).inner_text()
     page.screenshot(path=tmp_path / "assignment_list.png")
     _assert_no_errors(page, errors)
+
+
+def _execute(base: str, code: str) -> str:
+    """Start a kernel through the server, run ``code`` over the kernel websocket (as the
+    browser does), shut the kernel down; return what it printed."""
+    import asyncio
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    def api(method, path, body=None):
+        req = urllib.request.Request(f"{base}{path}?token={TOKEN}", method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.load(r) if r.status != 204 else None
+
+    async def run(kernel_id):
+        ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels?token={TOKEN}"
+        ws = await asyncio.wait_for(websocket_connect(ws_url), 60)
+        msg_id = uuid.uuid4().hex
+        ws.write_message(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
+                       "session": uuid.uuid4().hex, "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": False,
+                        "user_expressions": {}, "allow_stdin": False}}))
+        printed = []
+        while True:
+            raw = await asyncio.wait_for(ws.read_message(), 60)
+            assert raw is not None, "the kernel websocket closed"
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = msg["header"]["msg_type"]
+            if kind == "stream":
+                printed.append(msg["content"]["text"])
+            elif kind == "error":
+                raise AssertionError("\n".join(msg["content"]["traceback"]))
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                ws.close()
+                return "".join(printed)
+
+    kernel = api("POST", "/api/kernels", {"name": "python3"})
+    try:
+        return asyncio.run(run(kernel["id"]))
+    finally:
+        api("DELETE", f"/api/kernels/{kernel['id']}")
+
+
+def test_a_kernel_runs_code_with_encrypted_messages(lab, lab_dir):
+    # what a student does first: run a cell. `make lab` asks for CurveZMQ between the
+    # server and its kernels (the kernelspec offers it), so ipykernel's warning about
+    # plain TCP, at every kernel start, is not in the server's log
+    assert _execute(lab, "import mlkit, numpy\nprint(6 * 7)") == "42\n"
+    log = (lab_dir / "server.log").read_text()
+    assert "Kernel started" in log, log
+    assert "without encryption" not in log, log
