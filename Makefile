@@ -113,7 +113,7 @@ assignments: $(STAMP) ## regenerate the student versions in assignments/ from so
 
 lectures: $(STAMP) ## re-execute every lecture in place (commit the outputs)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.record_timing=False \
+		--KernelManager.transport_encryption=auto --ExecutePreprocessor.record_timing=False \
 		--ExecutePreprocessor.store_widget_state=False lectures/[0-9][0-9]_*.ipynb
 
 lint: $(STAMP) ## ruff check over the repository (Python files and notebooks)
