@@ -1,5 +1,5 @@
 """JupyterLab, as a student sees it: a lecture and nbgrader's Assignment List render in a
-real browser without errors.
+real browser without errors, and a kernel started through the server runs code.
 
 Starts ``jupyter lab`` from the venv on a free loopback port (course configuration from
 the repository, a temporary exchange with one released assignment), drives Debian's
