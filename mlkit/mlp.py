@@ -395,8 +395,7 @@ class MLP:
         self.n_epochs_ = len(self.history_["loss"])
 
     def _n_correct(self, A_L, y) -> int:
-        if self.output_ == "identity":
-            return 0  # no accuracy for regression
+        """How many rows of a classifier's logits ``A_L`` predict their label in ``y``."""
         pred = (A_L[:, 0] >= 0) if self.output_ == "sigmoid" else np.argmax(A_L, axis=1)
         return int(np.count_nonzero(pred == y))
 
