@@ -47,7 +47,8 @@ $(STAMP): pyproject.toml | $(PY)
 # --- using the course -------------------------------------------------------------------
 # The server encrypts its messages to the kernels (CurveZMQ, which the kernelspec offers):
 # without it, ipykernel logs a warning about plain local TCP at every kernel start.
-# tests/test_browser.py starts the server with the same options (LAB_OPTIONS).
+# tests/test_browser.py starts the server with the same options (LAB_OPTIONS, checked
+# against this recipe).
 lab: $(STAMP) ## start JupyterLab at the repository root, with nbgrader's extensions
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(if $(PORT),--port=$(PORT)) \
 		--MappingKernelManager.transport_encryption=auto $(ALLOW_ROOT) $(LAB_ARGS)

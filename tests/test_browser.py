@@ -221,6 +221,16 @@ def _execute(base: str, code: str) -> str:
         api("DELETE", f"/api/kernels/{kernel['id']}")
 
 
+def test_lab_options_are_those_of_make_lab_and_the_readme():
+    # the server under test must be started as `make lab` starts it, and as the README
+    # tells conda users to start it
+    recipe = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout
+    assert all(option in recipe.split() for option in LAB_OPTIONS), recipe
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"jupyter lab {' '.join(LAB_OPTIONS)}" in readme
+
+
 def test_a_kernel_runs_code_with_encrypted_messages(lab, lab_dir):
     # what a student does first: run a cell. `make lab` asks for CurveZMQ between the
     # server and its kernels (the kernelspec offers it), so ipykernel's warning about
