@@ -456,6 +456,28 @@ def test_the_judge_server_survives_a_failing_judge_and_a_timeout():
     _JudgeServer.get(None).close()
 
 
+def test_a_change_anywhere_in_tools_or_mlkit_replaces_the_judge_server(tmp_path, monkeypatch):
+    """The server imports the judge's code once; editing any of it, in a subpackage such as
+    mlkit/plotting/ too, or adding a module, must give a new stamp (and so a new server)."""
+    from tools import nbgrader_plugins
+
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "judge.py").write_text("")
+    (tmp_path / "mlkit" / "plotting").mkdir(parents=True)
+    inner = tmp_path / "mlkit" / "plotting" / "curves.py"
+    inner.write_text("")
+    (tmp_path / "mlkit" / "plotting" / "notes.txt").write_text("")  # not code
+    monkeypatch.setattr(nbgrader_plugins, "JUDGE", tmp_path / "tools" / "judge.py")
+    os.utime(tmp_path / "tools" / "judge.py", ns=(10**18, 10**18))
+    os.utime(inner, ns=(10**18, 10**18))
+    before = nbgrader_plugins._code_stamp()
+    assert before == (10**18, 2)
+    os.utime(inner, ns=(10**18 + 1, 10**18 + 1))  # an edit deep in mlkit
+    assert nbgrader_plugins._code_stamp() == (10**18 + 1, 2)
+    (tmp_path / "mlkit" / "plotting" / "new.py").write_text("")  # a module added
+    assert nbgrader_plugins._code_stamp()[1] == 3
+
+
 def test_without_a_judge_server_each_judge_starts_afresh(monkeypatch):
     from tools import nbgrader_plugins
 

@@ -371,13 +371,13 @@ def _pin(cpu) -> None:
 
 
 def _code_stamp() -> tuple:
-    """When the judge's code (tools/, mlkit/) last changed: a server older than that is
-    replaced (a long-running Formgrader picks up an update)."""
+    """When the judge's code (tools/, mlkit/ and its subpackages) last changed: a server
+    older than that is replaced (a long-running Formgrader picks up an update)."""
     stamps = []
     for folder in (JUDGE.parent, JUDGE.parent.parent / "mlkit"):
-        with contextlib.suppress(OSError):
-            stamps += [e.stat().st_mtime_ns for e in os.scandir(folder)
-                       if e.name.endswith(".py")]
+        for path in folder.rglob("*.py"):
+            with contextlib.suppress(OSError):  # a file removed meanwhile
+                stamps.append(path.stat().st_mtime_ns)
     return (max(stamps, default=0), len(stamps))
 
 
