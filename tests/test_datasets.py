@@ -227,7 +227,7 @@ def test_load_digits(monkeypatch):
 
 
 def test_digits_file_is_small_and_documented():
-    data_dir = Path(datasets.__file__).parent / "data"
+    data_dir = Path(datasets.__file__).parent.parent / "data"  # mlkit/data
     assert (data_dir / "digits.npz").stat().st_size < 100_000
     readme = (data_dir / "README.md").read_text(encoding="utf-8")
     assert "CC BY 4.0" in readme and "Alpaydin" in readme
@@ -365,7 +365,12 @@ def test_bad_arguments(gen, kwargs, message):
 
 
 def test_all_is_complete():
-    public = {name for name in vars(datasets) if not name.startswith("_")}
+    """Every public name the three modules define is exported from mlkit.datasets."""
+    modules = (datasets.toy, datasets.digits, datasets.preparation)
+    public = {name for module in modules for name in vars(module) if not name.startswith("_")}
     imported = {"annotations", "numbers", "np", "Path", "NotFittedError", "as_rng",
                 "check_array", "check_consistent_length", "check_in_range", "check_positive"}
     assert set(datasets.__all__) == public - imported
+    for name in datasets.__all__:
+        owner = next(m for m in modules if name in vars(m))
+        assert getattr(datasets, name) is getattr(owner, name), name
