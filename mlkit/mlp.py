@@ -76,12 +76,14 @@ class MLP:
     learning_rate : float, or a schedule ``epoch -> float``
     batch_size : int; use ``n`` for full-batch gradient descent
     epochs : int, passes over the training data
-    l2 : float >= 0, penalty :math:`\tfrac{\lambda}{2}\sum_l \lVert W^{[l]}\rVert^2`
+    l2 : float >= 0, penalty :math:`\tfrac{\lambda}{2}\sum_l \lVert W^{[l]}\rVert^2`,
+        added to the training loss (and its gradient) only, not to the validation loss
     dropout : float in [0, 1), drop probability of hidden units while training
     init : "auto", "he" (:math:`\mathcal N(0, 2/d_{in})`) or "xavier"
         (:math:`\mathcal N(0, 2/(d_{in}+d_{out}))`); "auto" uses He for ReLU-like layers
     early_stopping : bool, hold out ``validation_fraction`` of the data and stop after
-        ``patience`` epochs without a better validation loss, keeping the best weights
+        ``patience`` epochs without a better validation loss (the head's loss alone: no
+        dropout and no L2 penalty), keeping the best weights
     optimizer_config : dict, extra settings for the update rule (e.g. momentum)
     seed : int, Generator or None, for initialisation, shuffling, dropout and the split
     dtype : np.float64 or np.float32
@@ -91,7 +93,8 @@ class MLP:
     params_ : dict "W1", "b1", ..., "WL", "bL"; ``W{l}`` has shape (d_l, d_{l-1})
     history_ : dict of lists per epoch: "loss", "accuracy" (classifiers only), and with
         early stopping "val_loss", "val_accuracy" (training figures are averages over the
-        epoch's batches)
+        epoch's batches, and "loss" includes the L2 penalty; "val_loss" is the head's loss
+        on the validation split, without dropout and without the penalty)
     classes_ : ndarray of class labels (classifiers)
     output_ : str, the head used
     n_epochs_ : int, epochs run
@@ -271,13 +274,12 @@ class MLP:
                     delta = activation_backward(dZ_prev, act)  # delta^[l-1] = sigma'(a) * dL/dz
         return grads
 
-    def _l2_term(self, loss, grads=None):
-        """Add the L2 penalty to the loss (and its gradient l2 * W to ``grads``)."""
+    def _l2_term(self, loss, grads):
+        """Add the L2 penalty to the loss and its gradient l2 * W to ``grads``."""
         for l in range(1, len(self.params_) // 2 + 1):
             W = self.params_[f"W{l}"]
             loss += 0.5 * self.l2 * float(np.sum(W * W))
-            if grads is not None:
-                grads[f"W{l}"] += self.l2 * W
+            grads[f"W{l}"] += self.l2 * W
         return loss
 
     def _loss_and_gradients(self, X, y, train=False, rng=None):
@@ -287,12 +289,6 @@ class MLP:
         if self.l2:
             loss = self._l2_term(loss, grads)
         return loss, grads, A_L
-
-    def _loss(self, X, y):
-        """The loss alone, and the logits (for validation: no backward pass)."""
-        A_L, _ = self._forward(X)
-        loss = self._head_loss(A_L, y)[0]
-        return (self._l2_term(loss) if self.l2 else loss), A_L
 
     def forward(self, X):
         """The output pre-activation :math:`a^{[L]}` (logits), shape (n, d_L), and the
@@ -378,7 +374,10 @@ class MLP:
                 correct = self._n_correct(np.concatenate(logits), y[order])
                 self.history_["accuracy"].append(correct / len(X))
             if X_val is not None:
-                val_loss, A_val = self._loss(X_val, y_val)
+                # the validation loss: forward pass and head only (no dropout, no
+                # backward pass, and no L2 penalty: that belongs to the training objective)
+                A_val, _ = self._forward(X_val)
+                val_loss = self._head_loss(A_val, y_val)[0]
                 self.history_["val_loss"].append(val_loss)
                 if classifier:
                     self.history_["val_accuracy"].append(

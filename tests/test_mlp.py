@@ -239,13 +239,33 @@ def test_float32_training_steps_never_upcast(output, optimizer):
 
 
 def test_validation_loss_is_the_loss_without_the_backward_pass():
-    # the validation loss runs the forward pass and the head only; with L2 it must equal
+    # the validation loss runs the forward pass and the head only; without L2 it must equal
     # the loss of loss_and_gradients to the bit (epochs=1: the weights kept are these)
     X, y = make_moons(n_samples=60, noise=0.2, seed=2)
-    model = MLP(hidden_sizes=(8,), l2=0.05, epochs=1, early_stopping=True,
+    model = MLP(hidden_sizes=(8,), epochs=1, early_stopping=True,
                 validation_fraction=0.25, seed=0).fit(X, y)
     X_val, y_val = _validation_split(model, X, y)
     assert model.history_["val_loss"] == [model.loss_and_gradients(X_val, y_val)[0]]
+
+
+def test_validation_loss_leaves_out_the_l2_penalty():
+    # with l2 > 0 the training loss includes the penalty and the validation loss does not:
+    # it is the plain cross-entropy of the validation split for the same weights
+    X, y = make_moons(n_samples=60, noise=0.2, seed=2)
+    l2 = 0.05
+    model = MLP(hidden_sizes=(8,), l2=l2, epochs=1, early_stopping=True,
+                validation_fraction=0.25, seed=0).fit(X, y)
+    X_val, y_val = _validation_split(model, X, y)
+    p = model.predict_proba(X_val)
+    cross_entropy = -np.mean(y_val * np.log(p) + (1 - y_val) * np.log(1 - p))
+    penalty = 0.5 * l2 * sum(np.sum(model.params_[f"W{l}"] ** 2) for l in (1, 2))
+    assert penalty > 0.01  # large enough that a penalised validation loss would show
+    (val_loss,) = model.history_["val_loss"]
+    assert val_loss == pytest.approx(cross_entropy, rel=1e-10)
+    assert model.loss_and_gradients(X_val, y_val)[0] == pytest.approx(val_loss + penalty,
+                                                                       rel=1e-10)
+    model.l2 = 0.0  # the same weights, the loss without the penalty: equal to the bit
+    assert val_loss == model.loss_and_gradients(X_val, y_val)[0]
 
 
 def test_float32_trains_like_float64(moons):
