@@ -202,7 +202,9 @@ def perceptron_criterion(w, X, y, reduction: str = "mean"):
               \nabla_w E_P = -\sum_{i \in \mathcal{M}} y_i\, x_i
 
     where :math:`\mathcal{M} = \{i : y_i w^\top x_i \le 0\}` is the set of misclassified
-    samples (points on the boundary count as mistakes, so ``w = 0`` is not a minimum).
+    samples. Points on the boundary count as mistakes, so at ``w = 0`` every sample is in
+    :math:`\mathcal{M}` and the (sub)gradient is in general not zero: a step leaves ``w = 0``,
+    although :math:`E_P(0) = 0` is the smallest value of :math:`E_P \ge 0`.
     With ``reduction="mean"`` both are divided by ``n``; ``"sum"`` gives the deck's form.
 
     Parameters

@@ -74,9 +74,11 @@ class Perceptron(_LinearClassifier):
     r"""Rosenblatt's perceptron, trained by the error-driven learning algorithm.
 
     For each sample in turn it predicts :math:`\hat y = \mathrm{step}(w^\top x)` and, when
-    wrong, updates :math:`w \leftarrow w + \eta\,(y - \hat y)\,x` (labels 0/1). With labels
-    :math:`\pm 1` this is the stochastic gradient step :math:`w \leftarrow w + \eta\,y\,x`
-    on the perceptron error :math:`E_P` (up to the factor 2 that the 0/1 error carries).
+    wrong, updates :math:`w \leftarrow w + \eta\,(y - \hat y)\,x` (labels 0/1). On a mistake
+    :math:`y - \hat y` is exactly the label in :math:`\pm 1` form, :math:`y_\pm = 2y - 1`, so
+    the update is :math:`w \leftarrow w + \eta\,y_\pm\,x`: a stochastic gradient step on the
+    perceptron error :math:`E_P` (which also counts a class-1 sample exactly on the boundary
+    as a mistake, where :math:`\mathrm{step}(0) = 1` does not).
 
     Training stops at the first of: an epoch without mistakes (``stop_reason_ =
     "no mistakes"``), ``max_epochs`` epochs (``"max_epochs"``), or an epoch whose total

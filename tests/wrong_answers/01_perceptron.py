@@ -165,6 +165,42 @@ def train_perceptron(X, y, eta=1.0, max_epochs=100, tol=0.0):
             break
     return w, mistakes_per_epoch
 '''),
+    Wrong("ex4_train_perceptron", "measures the epoch's change of w without the learning rate "
+          "(sum of (y - y_hat) x, not of eta (y - y_hat) x)", '''
+def train_perceptron(X, y, eta=1.0, max_epochs=100, tol=0.0):
+    Xb = add_bias(X)
+    w = np.zeros(Xb.shape[1])
+    mistakes_per_epoch = []
+    for _ in range(max_epochs):
+        change = np.zeros_like(w)
+        mistakes = 0
+        for i in range(len(y)):
+            y_hat = 1.0 if Xb[i] @ w >= 0 else 0.0
+            if y_hat != y[i]:
+                w = w + eta * (y[i] - y_hat) * Xb[i]
+                change += (y[i] - y_hat) * Xb[i]
+                mistakes += 1
+        mistakes_per_epoch.append(mistakes)
+        if mistakes == 0 or np.linalg.norm(change) < tol:
+            break
+    return w, mistakes_per_epoch
+'''),
+    Wrong("ex4_train_perceptron", "ignores the learning rate (always updates with eta = 1)", '''
+def train_perceptron(X, y, eta=1.0, max_epochs=100, tol=0.0):
+    Xb = add_bias(X)
+    w = np.zeros(Xb.shape[1])
+    mistakes_per_epoch = []
+    for _ in range(max_epochs):
+        w_start = w
+        mistakes = 0
+        for i in range(len(y)):
+            w, mistake = perceptron_update(w, Xb[i], y[i], 1.0)
+            mistakes += mistake
+        mistakes_per_epoch.append(mistakes)
+        if mistakes == 0 or np.linalg.norm(w - w_start) < tol:
+            break
+    return w, mistakes_per_epoch
+'''),
     Wrong("ex4_train_perceptron", "forgets the 'no mistakes' stopping rule", '''
 def train_perceptron(X, y, eta=1.0, max_epochs=100, tol=0.0):
     Xb = add_bias(X)
