@@ -255,6 +255,19 @@ def find_largest_stable_eta_numerically(grad_f, w0, eta_high, n_steps=500, tol=1
         w_next = w - eta * grad_f(w)
         return np.linalg.norm(w_next) > np.linalg.norm(w)
 ''' + _BISECTION_TAIL),
+    Wrong("ex2b_stable_eta_numerically", "counts a run as diverging as soon as ||w_t|| grows "
+          "from one step to the next (||w_t|| > ||w_{t-1}||), not past ||w_0||", '''
+def find_largest_stable_eta_numerically(grad_f, w0, eta_high, n_steps=500, tol=1e-4):
+    def diverges(eta):
+        w = np.array(w0, dtype=float)
+        previous = np.linalg.norm(w)
+        for _ in range(n_steps):
+            w = w - eta * grad_f(w)
+            if np.linalg.norm(w) > previous:
+                return True
+            previous = np.linalg.norm(w)
+        return False
+''' + _BISECTION_TAIL),
 
     # ----------------------------------------------------------- Exercise 3: minibatches
     Wrong("ex3_minibatches", "does not shuffle", '''
