@@ -278,6 +278,33 @@ def activation_grad(name, a):
         return np.where(a > 0, 1.0, LEAKY_RELU_ALPHA * a)
     raise ValueError(name)
 '''),
+    Wrong("ex3b_activation_grad", "leaky ReLU' with a >= 0: 1 at the kink instead of the "
+          "convention alpha", '''
+def activation_grad(name, a):
+    if name == "sigmoid":
+        s = activation("sigmoid", a)
+        return s * (1.0 - s)
+    if name == "tanh":
+        return 1.0 - np.tanh(a) ** 2
+    if name == "relu":
+        return np.where(a > 0, 1.0, 0.0)
+    if name == "leaky_relu":
+        return np.where(a >= 0, 1.0, LEAKY_RELU_ALPHA)
+    raise ValueError(name)
+'''),
+    Wrong("ex3b_activation_grad", "tanh' = 1 / cosh(a)^2: np.cosh overflows at |a| = 1000", '''
+def activation_grad(name, a):
+    if name == "sigmoid":
+        s = activation("sigmoid", a)
+        return s * (1.0 - s)
+    if name == "tanh":
+        return 1.0 / np.cosh(a) ** 2
+    if name == "relu":
+        return np.where(a > 0, 1.0, 0.0)
+    if name == "leaky_relu":
+        return np.where(a > 0, 1.0, LEAKY_RELU_ALPHA)
+    raise ValueError(name)
+'''),
     Wrong("ex3b_activation_grad", "sigmoid' = e^-a / (1 + e^-a)^2: inf / inf at a = -1000", '''
 def activation_grad(name, a):
     if name == "sigmoid":
