@@ -333,6 +333,22 @@ def demo_network_gradients(x, y, w):
     return float((y - y_hat) ** 2), np.array([d1 * x[0], d1 * x[1], d2 * x[0], d2 * x[1],
                                               dy * z1, dy * z2])
 '''),
+    Wrong("ex2_graph", "demo: the gradient by centred finite differences of E, not the chain "
+          "rule", _FXYZ + '''
+def demo_network_gradients(x, y, w):
+    def loss(v):
+        z1 = sigmoid(x[0] * v[0] + x[1] * v[2])
+        z2 = sigmoid(x[0] * v[1] + x[1] * v[3])
+        return float((y - (z1 * v[4] + z2 * v[5])) ** 2)
+
+    w = np.array(w, dtype=float)
+    grad = np.zeros(6)
+    for i in range(6):
+        step = np.zeros(6)
+        step[i] = 1e-5
+        grad[i] = (loss(w + step) - loss(w - step)) / 2e-5
+    return loss(w), grad
+'''),
     # ------------------------------------------------------------------ ex3_layers
     Wrong("ex3_layers", "dW transposed: Z_prev.T @ dA", '''
 def linear_backward(dA, cache):
@@ -629,6 +645,35 @@ def loss_and_gradients(X, y, params, activations, head):
             delta = activation_backward(delta, A, activations[l - 1])
         delta, grads[f"W{l}"], grads[f"b{l}"] = linear_backward(delta, linear_cache)
     return float(loss), grads
+'''),
+    Wrong("ex4_backprop", "no backward pass: centred finite differences of the loss, computed "
+          "with the provided forward", '''
+def loss_and_gradients(X, y, params, activations, head):
+    def mean_loss(p):
+        A_L = forward(X, p, activations)[0]
+        if head == "sigmoid":
+            a = A_L[:, 0]
+            return float(np.mean(np.logaddexp(0.0, a) - y * a))
+        if head == "softmax":
+            shifted = A_L - A_L.max(axis=1, keepdims=True)
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            return float(-np.mean(log_p[np.arange(len(X)), y]))
+        raise ValueError(head)
+
+    p = {key: np.array(value, dtype=float) for key, value in params.items()}
+    grads = {}
+    for key, value in p.items():
+        grad = np.zeros_like(value)
+        for i in np.ndindex(value.shape):
+            old = value[i]
+            value[i] = old + 1e-6
+            f_plus = mean_loss(p)
+            value[i] = old - 1e-6
+            f_minus = mean_loss(p)
+            value[i] = old
+            grad[i] = (f_plus - f_minus) / 2e-6
+        grads[key] = grad
+    return mean_loss(p), grads
 '''),
     # ------------------------------------------------------------------ ex5_gradcheck
     Wrong("ex5_gradcheck", "one-sided difference (f(x + h) - f(x)) / h", '''
