@@ -32,6 +32,11 @@ def sigmoid(a):
 def sigmoid(a):
     return np.exp(a) / (1 + np.exp(a))
 '''),
+    Wrong("ex1_sigmoid", "np.where of both forms: each branch is computed for every a and "
+          "overflows", '''
+def sigmoid(a):
+    return np.where(a >= 0, 1 / (1 + np.exp(-a)), np.exp(a) / (1 + np.exp(a)))
+'''),
     Wrong("ex1_sigmoid", "sign error: 1 / (1 + e^a)", '''
 def sigmoid(a):
     e = np.exp(-np.abs(a))
