@@ -3,7 +3,9 @@ r"""Loss functions, each returning the loss and its gradient with respect to its
 Every function has the form ``loss(input, y, reduction="mean") -> (L, dL_dinput)``. With
 ``reduction="mean"`` the loss is the mean of the per-sample losses
 :math:`L = \frac{1}{n}\sum_i \ell(\hat y_i, y_i)`, so each gradient carries a factor
-:math:`1/n`; with ``reduction="sum"`` it is the plain sum.
+:math:`1/n`; :func:`mse` and :func:`mae` average over all :math:`N` entries instead (``N =
+n k`` for outputs of shape ``(n, k)``), so theirs carry :math:`1/N`. With
+``reduction="sum"`` the loss is the plain sum.
 
 Prefer the ``*_with_logits`` / ``softmax_cross_entropy`` forms in networks: they take raw
 scores and never evaluate ``log`` of a probability that has rounded to 0.
@@ -165,7 +167,7 @@ def _softmax_cross_entropy(A, y, reduction="mean"):
 
 
 def mse(y_hat, y, reduction: str = "mean"):
-    r"""Squared error :math:`\ell = \lVert \hat y - y \rVert^2` per sample.
+    r"""Squared error :math:`(\hat y - y)^2` per entry.
 
     For ``y_hat`` of shape ``(n,)`` or ``(n, k)``; with ``reduction="mean"`` the result is
     the mean over all entries, :math:`\frac{1}{N}\sum (\hat y - y)^2`, whose gradient is

@@ -139,8 +139,10 @@ def minibatches(X, y, batch_size: int, *, shuffle: bool = True, seed=None):
     X : ndarray of shape (n, ...)
     y : ndarray of shape (n, ...)
     batch_size : int, the last batch holds the ``n % batch_size`` leftovers if any
-    shuffle : bool, draw a new random order (from ``seed``) on each call
-    seed : int, numpy.random.Generator or None
+    shuffle : bool, visit the samples in a random order drawn from ``seed``
+    seed : int, numpy.random.Generator or None; an int gives the same order on every
+        call, so for a new order each epoch create ``rng = np.random.default_rng(seed)``
+        once and pass ``rng``
 
     Yields
     ------
