@@ -131,11 +131,12 @@ coverage: $(STAMP) ## unit tests, then the lines they miss, also as HTML in html
 A ?=
 STUDENT ?=
 NB ?=
+FORCE ?=
 COURSE := $(PY) -m tools.course
 need-A = $(if $(A),,$(error name the assignment: make $@ A=01_perceptron))
 
-release: $(STAMP) ## regenerate and release an assignment: make release A=01_perceptron
-	$(need-A)$(COURSE) release $(A)
+release: $(STAMP) ## regenerate and release: make release A=01_perceptron (FORCE=1 to replace it)
+	$(need-A)$(COURSE) release $(A) $(if $(FORCE),--force)
 
 collect: $(STAMP) ## collect the submissions of A from the exchange (newest wins)
 	$(need-A)$(COURSE) collect $(A)

@@ -58,6 +58,11 @@ try:
 except OSError:
     pass  # e.g. a hub's exchange owned by root; nbgrader then reports it as unwritable
 
+# A submission without one of the released notebooks (renamed, say 01_perceptron-Copy1.ipynb)
+# is refused, from the Assignment List and from `nbgrader submit`: the grader grades the
+# released names only, so it would score 0 and its feedback could not be fetched.
+c.ExchangeSubmit.strict = True
+
 # Autograding: at most 120 s per cell, then interrupt the kernel and record an error.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True

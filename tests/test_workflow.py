@@ -164,7 +164,7 @@ def cycle(tmp_path_factory):
         out["submit"] = dict(zip(STUDENTS, pool.map(fetch_and_submit, STUDENTS), strict=True))
         partial_validate = pool.submit(student, "partial", "validate", f"{A}/{A}.ipynb",
                                        expect=1)
-        instructor("collect", A, "--CollectApp.check_owner=False")
+        instructor("collect", A, "--ExchangeCollect.check_owner=False")
         out["validate_partial"] = partial_validate.result()
 
     submitted = _checksums(course / "submitted")
@@ -181,7 +181,7 @@ def cycle(tmp_path_factory):
         gb.find_grade("test_ex3_perceptron_update", A, A, "partial").manual_score = MANUAL
         gb.db.commit()
     out["resubmit"] = student("partial", "submit", A, "--student=partial", "--no-validate")
-    instructor("collect", A, "--CollectApp.check_owner=False")
+    instructor("collect", A, "--ExchangeCollect.check_owner=False")
     resubmitted = _checksums(course / "submitted")
     out["regrade"] = instructor("autograde", A, "--student=partial", "--force", *TIMEOUT)
     out["after_regrade"] = _scores(course)["partial"]
@@ -218,6 +218,7 @@ def _student_config(exchange: Path) -> str:
     text = student_config(config)
     assert f"c.Exchange.root = {str(exchange)!r}" in text
     assert "c.CourseDirectory.course_id = 'intro-dl'" in text
+    assert "c.ExchangeSubmit.strict = True" in text  # a renamed notebook is refused
     return text
 
 

@@ -14,8 +14,8 @@ can be repeated by hand::
     python -m tools.course summary ASSIGNMENT          # per exercise -> reports/<a>-summary.csv
     python -m tools.course student-config              # nbgrader config for the students
 
-Options this module does not know (``--Execute.timeout=30``, ``--CollectApp.check_owner=False``,
-...) are passed on to nbgrader.
+Options this module does not know (``--Execute.timeout=30``,
+``--ExchangeCollect.check_owner=False``, ...) are passed on to nbgrader.
 
 What it adds to nbgrader: ``autograde`` grades each submission isolated (its code in a
 bubblewrap sandbox, the tests in a separate trusted process: ``IsolatedExecute`` in
@@ -101,7 +101,9 @@ def precheck(coursedir, assignment: str, student: str = "*"):
                 others = sorted(p.name for p in Path(folder).glob("*.ipynb"))
                 found.append((notebook, f"no {notebook}.ipynb in the submission"
                               + (f" (it has {', '.join(others)})" if others else ""),
-                              "scores 0; rename it and collect again, or ask for a resubmission"))
+                              f"scores 0; ask the student to rename it to {notebook}.ipynb "
+                              "and submit again (a copy renamed in submitted/ is graded, but "
+                              "the student cannot fetch its feedback)"))
                 continue
             try:
                 nb = nbformat.read(path, as_version=4)
@@ -405,6 +407,8 @@ def student_config(config) -> str:
     ]
     if "path_includes_course" in config.Exchange:
         lines.append(f"c.Exchange.path_includes_course = {config.Exchange.path_includes_course}")
+    # refuse a submission whose notebook was renamed (it would score 0)
+    lines.append(f"c.ExchangeSubmit.strict = {config.ExchangeSubmit.get('strict', True)}")
     return "\n".join(lines) + "\n"
 
 

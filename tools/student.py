@@ -71,6 +71,7 @@ def validate(path: Path, timeout: int = 120) -> list[str]:
 
     from tools.nbgrader_plugins import find_problems
 
+    path = Path(path).resolve()  # (the folder of "x.ipynb" is "", not the folder's name)
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as err:  # noqa: BLE001 (not a notebook: say so, like any failure)
@@ -82,12 +83,16 @@ def validate(path: Path, timeout: int = 120) -> list[str]:
     if not out:
         return out + _run_tests(path, nb, timeout)
     # Validate what the grader will grade: a repaired copy, next to copies of the
-    # assignment's other files (the notebook may read them).
+    # assignment's other files (the notebook may read them). Only the folder's own files:
+    # its subfolders (.ipynb_checkpoints, feedback, ...) are not part of the assignment.
     for index, _, _ in find_problems(nb):
         del nb.cells[index].metadata["nbgrader"]
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / path.parent.name
-        shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        copy = Path(tmp) / (path.parent.name or "assignment")
+        copy.mkdir()
+        for file in path.parent.iterdir():
+            if file.is_file() and file != path:
+                shutil.copy2(file, copy / file.name)
         nbformat.write(nb, copy / path.name)
         return out + _run_tests(copy / path.name, nb, timeout)
 
@@ -133,11 +138,26 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
+def _missing_notebook(folder: Path, assignment: str) -> str | None:
+    """Why ``folder`` cannot be submitted as ``assignment``: its notebook was renamed
+    (the grader grades ``<assignment>.ipynb`` only; any other name scores 0)."""
+    if (folder / f"{assignment}.ipynb").exists():
+        return None
+    found = ", ".join(sorted(p.name for p in folder.glob("*.ipynb"))) or "no notebook"
+    return (f"{folder / assignment}.ipynb is missing: rename your notebook back to "
+            f"{assignment}.ipynb (found: {found})")
+
+
 def cmd_validate(paths: list[str], timeout: int) -> int:
     status = 0
     for name in paths:
         path = Path(name)
         if path.is_dir():
+            problem = _missing_notebook(path, path.resolve().name)
+            if problem:
+                print(f"error: {problem}", file=sys.stderr)
+                status = 1
+                continue
             notebooks = sorted(p for p in path.glob("*.ipynb"))
         else:
             notebooks = [path]
@@ -158,12 +178,35 @@ def cmd_validate(paths: list[str], timeout: int) -> int:
     return status
 
 
-def _folder(assignment: str) -> Path:
+def _course_id() -> str | None:
+    """The course id in nbgrader's configuration, as nbgrader reads it (the Jupyter config
+    folders, then ./nbgrader_config.py); None if there is none or it cannot be read."""
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    for folder in [*reversed(jupyter_config_path()), "."]:
+        if (Path(folder) / "nbgrader_config.py").is_file():
+            try:
+                config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
+            except Exception:  # noqa: BLE001 (nbgrader itself will report it)
+                return None
+    return config.CourseDirectory.get("course_id") or None
+
+
+def _folder(assignment: str, course: str | None = None) -> Path:
     """Where nbgrader keeps a fetched assignment: ./<assignment>, or ./<course>/<assignment>
-    when the exchange is set up with ``path_includes_course``."""
+    when the exchange is set up with ``path_includes_course``. Without a course id, the
+    one ./*/<assignment> there is (two courses with the same assignment: ./<assignment>)."""
     here = Path(assignment)
+    if here.is_dir():
+        return here
+    course = course or _course_id()
+    if course and (Path(course) / assignment).is_dir():
+        return Path(course) / assignment
     nested = sorted(Path().glob(f"*/{assignment}"))
-    return here if here.is_dir() or not nested else nested[0]
+    return nested[0] if len(nested) == 1 else here
 
 
 def _common(args) -> list[str]:
@@ -207,21 +250,26 @@ def main(argv=None) -> int:
     if args.command == "fetch":
         status = _nbgrader("fetch_assignment", args.assignment, *common)
         if status == 0:
-            print(f"fetched: {_folder(args.assignment).resolve()}")
+            print(f"fetched: {_folder(args.assignment, args.course).resolve()}")
         return status
-    if args.command == "list":
-        return _nbgrader("list", *common)
-    folder = _folder(args.assignment)
+    if args.command == "list":  # released and fetched, then submitted (nbgrader's cache)
+        status = _nbgrader("list", *common)
+        return _nbgrader("list", "--cached", *common) or status
+    folder = _folder(args.assignment, args.course)
     if args.command == "submit":
         if not folder.is_dir():
             print(f"error: no folder {folder}/ here; fetch the assignment first, or run this "
                   "where the folder is.", file=sys.stderr)
             return 1
+        problem = _missing_notebook(folder, args.assignment)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
         if not args.no_validate and cmd_validate([str(folder)], 120):
             print("Submitting anyway: you can fix it and submit again before the deadline.")
         return _nbgrader("submit", args.assignment, *who, *common)
     status = _nbgrader("fetch_feedback", args.assignment, *who, *common)
-    files = sorted(_folder(args.assignment).glob("feedback/*/*.html"))
+    files = sorted(_folder(args.assignment, args.course).glob("feedback/*/*.html"))
     if status == 0 and files:
         print("feedback:\n" + "\n".join(f"  {f.resolve()}" for f in files))
     elif status == 0:

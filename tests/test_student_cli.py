@@ -1,0 +1,148 @@
+"""``python -m tools.student`` without a kernel: what it refuses, what it copies, and
+nbgrader's strict submission (``c.ExchangeSubmit.strict``) as the course configures it.
+The whole cycle, with kernels, is tests/test_workflow.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tools import grading, student
+
+A = "01_perceptron"
+RELEASE = grading.ROOT / "assignments" / A / f"{A}.ipynb"
+
+
+@pytest.fixture
+def nbgrader_calls(monkeypatch):
+    calls = []
+    monkeypatch.setattr(student, "_nbgrader", lambda *args: calls.append(args) or 0)
+    return calls
+
+
+@pytest.mark.parametrize("extra", [[], ["--no-validate"]])
+def test_submit_refuses_a_renamed_notebook(tmp_path, monkeypatch, capsys, nbgrader_calls,
+                                           extra):
+    (tmp_path / A).mkdir()
+    shutil.copy(RELEASE, tmp_path / A / f"{A}-Copy1.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert student.main(["submit", A, "--student=bob", *extra]) == 1
+    out, err = capsys.readouterr()
+    assert err == (f"error: {A}/{A}.ipynb is missing: rename your notebook back to {A}.ipynb "
+                   f"(found: {A}-Copy1.ipynb)\n")
+    assert "OK" not in out
+    assert nbgrader_calls == []  # nothing submitted
+
+
+def test_submit_goes_on_when_the_notebook_is_there(tmp_path, monkeypatch, nbgrader_calls):
+    (tmp_path / A).mkdir()
+    shutil.copy(RELEASE, tmp_path / A / f"{A}.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert student.main(["submit", A, "--student=bob", "--no-validate"]) == 0
+    assert nbgrader_calls == [("submit", A, "--student=bob")]
+
+
+def test_validate_of_a_folder_refuses_a_renamed_notebook(tmp_path, monkeypatch, capsys):
+    (tmp_path / A).mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert student.main(["validate", A]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {A}/{A}.ipynb is missing: rename your notebook back to {A}.ipynb "
+        "(found: no notebook)\n")
+
+
+def test_list_shows_released_then_submitted(nbgrader_calls):
+    assert student.main(["list", "--course=intro-dl"]) == 0
+    assert nbgrader_calls == [("list", "--course=intro-dl"),
+                              ("list", "--cached", "--course=intro-dl")]
+
+
+@pytest.mark.parametrize("where", ["inside", "absolute"])
+def test_validate_copies_only_the_folder_own_files(tmp_path, monkeypatch, where):
+    """A notebook with a copied answer cell is validated as a repaired copy, next to
+    copies of the folder's files (not its subfolders), whatever the path is like."""
+    folder = tmp_path / A
+    (folder / "feedback" / "2024").mkdir(parents=True)
+    (folder / "feedback" / "2024" / "big.bin").write_bytes(b"x" * 1000)
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / "data.csv").write_text("1,2\n")
+    nb = nbformat.read(RELEASE, as_version=4)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    copied = nbformat.from_dict(nb.cells[ids.index("ex2_predict")])
+    copied.id = "copied-answer-cell"
+    nb.cells.insert(ids.index("ex2_predict") + 1, copied)
+    nbformat.write(nb, folder / f"{A}.ipynb")
+    seen = {}
+
+    def run_tests(path, nb, timeout):
+        seen["path"] = path
+        seen["files"] = sorted(str(p.relative_to(path.parent)) for p in path.parent.rglob("*"))
+        return []
+
+    monkeypatch.setattr(student, "_run_tests", run_tests)
+    monkeypatch.chdir(folder if where == "inside" else tmp_path)
+    path = Path(f"{A}.ipynb") if where == "inside" else folder / f"{A}.ipynb"
+    failures = student.validate(path)
+    assert len(failures) == 1 and "('ex2_predict'): a copy of cell" in failures[0]
+    assert seen["path"].parent != folder  # the repaired copy, not the student's file
+    assert seen["files"] == [f"{A}.ipynb", "data.csv"]
+    assert nbformat.read(folder / f"{A}.ipynb", as_version=4).cells[ids.index(
+        "ex2_predict") + 1].id == "copied-answer-cell"  # the student's notebook unchanged
+
+
+def _exchange_with_release(tmp_path: Path) -> tuple[Path, Path]:
+    exchange = tmp_path / "exchange"
+    (exchange / "intro-dl" / "inbound").mkdir(parents=True)
+    (exchange / "intro-dl" / "outbound" / A).mkdir(parents=True)
+    shutil.copy(RELEASE, exchange / "intro-dl" / "outbound" / A)
+    home = tmp_path / "bob"
+    home.mkdir()
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from tools.course import student_config
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NBGRADER_EXCHANGE", str(exchange))
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(grading.ROOT)).load_config()
+    assert config.ExchangeSubmit.strict is True
+    text = student_config(config)
+    assert "c.ExchangeSubmit.strict = True" in text
+    (home / "nbgrader_config.py").write_text(
+        text + f"c.Exchange.cache = {str(tmp_path / 'cache')!r}\n")
+    return exchange, home
+
+
+@pytest.mark.parametrize("name", [f"{A}-Copy1.ipynb", f"{A}.ipynb"])
+def test_nbgrader_submit_is_strict_with_the_student_config(tmp_path, name):
+    """What the Assignment List's Submit button runs: nbgrader's own submission refuses
+    a folder without the released notebook, and accepts the normal one."""
+    exchange, home = _exchange_with_release(tmp_path)
+    (home / A).mkdir()
+    shutil.copy(RELEASE, home / A / name)
+    status = grading.nbgrader_main(["submit", A, "--student=bob"], cwd=home)
+    inbound = list((exchange / "intro-dl" / "inbound").iterdir())
+    if name == f"{A}.ipynb":
+        assert status == 0 and len(inbound) == 1
+    else:
+        assert status != 0 and inbound == []
+
+
+def test_folder_of_a_nested_assignment_is_the_course_one(tmp_path, monkeypatch):
+    """With ``path_includes_course``, nbgrader keeps ./<course>/<assignment>: the folder of
+    the configured course, not of another course with the same assignment name."""
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "jupyter-config"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-course" / A).mkdir(parents=True)
+    assert student._folder(A) == Path("a-course") / A  # the only one there
+    (tmp_path / "intro-dl" / A).mkdir(parents=True)
+    assert student._folder(A) == Path(A)  # two, and no course id: neither is guessed
+    assert student._folder(A, "intro-dl") == Path("intro-dl") / A
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = 'intro-dl'\n")
+    assert student._folder(A) == Path("intro-dl") / A
+    assert student._folder(A, "a-course") == Path("a-course") / A
+    (tmp_path / A).mkdir()
+    assert student._folder(A) == Path(A)
