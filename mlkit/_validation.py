@@ -106,11 +106,15 @@ def check_X_y(X, y, binary: bool = False, *,
 
 
 def check_consistent_length(X, y, names=("X", "y")) -> None:
-    """Raise if ``X`` and ``y`` do not have the same number of samples (rows)."""
+    """Raise if ``X`` and ``y`` do not have the same number of samples (rows); say so when a
+    2-D ``X`` looks transposed (its columns, not its rows, match ``y``)."""
     if len(X) != len(y):
+        hint = ""
+        if names[0] == "X" and np.ndim(X) == 2 and np.shape(X)[1] == len(y):
+            hint = " X looks transposed: pass X.T (samples in rows)."
         raise ValueError(
             f"{names[0]} and {names[1]} have inconsistent numbers of samples: "
-            f"{names[0]} has {len(X)}, {names[1]} has {len(y)}."
+            f"{names[0]} has {len(X)}, {names[1]} has {len(y)}.{hint}"
         )
 
 
@@ -137,9 +141,11 @@ def check_class_labels(y, n_classes: int | None = None, name: str = "y") -> np.n
             f"{name} must contain labels in [0, k); found the negative label {y.min()}."
         )
     if n_classes is not None and y.size and y.max() >= n_classes:
+        one_based = y.min() == 1 and y.max() == n_classes  # labels 1..k
         raise ValueError(
             f"{name} contains the label {y.max()}, but there are only {n_classes} classes "
             f"(columns); labels must lie in [0, {n_classes})."
+            + (f" 1-based labels? use {name} - 1." if one_based else "")
         )
     return y
 

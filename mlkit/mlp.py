@@ -8,7 +8,9 @@ For layers :math:`l = 1, \dots, L` (shared/DESIGN.md):
 The output layer has no activation of its own here: its pre-activation :math:`a^{[L]}`
 (the logits) goes straight into a loss that applies the head (sigmoid + BCE, softmax +
 cross-entropy, or identity + MSE), so the backward pass starts from
-:math:`\delta^{[L]} = \hat y - y` (divided by the batch size), and then
+:math:`\delta^{[L]} = (\hat y - y)/n` for a batch of :math:`n` with sigmoid or softmax, and
+from :math:`\delta^{[L]} = 2(\hat y - y)/(n k)` with identity + MSE (the mean over all
+:math:`n \cdot k` entries of the :math:`k` outputs), and then
 
 .. math:: \delta^{[l]} = \sigma'^{[l]}(a^{[l]}) \odot W^{[l+1]\top} \delta^{[l+1]}, \quad
           \frac{\partial L}{\partial W^{[l]}} = \delta^{[l]} z^{[l-1]\top}, \quad
@@ -34,6 +36,7 @@ import numpy as np
 from ._validation import (
     as_rng,
     check_array,
+    check_binary_labels,
     check_class_labels,
     check_consistent_length,
     check_fitted,
@@ -56,6 +59,34 @@ _OUTPUTS = ("auto", "sigmoid", "softmax", "identity")
 _HE = ("relu", "leaky_relu", "silu", "gelu")
 
 
+_RAVEL_HINT = "Use y.ravel() (or y.argmax(axis=1) for one-hot labels)."
+
+
+def _summary(values) -> str:
+    """Distinct values as text: {1, 2, 3}, or {-18, -15, -12, ..., 14} (22 distinct values)."""
+    v = [f"{x:g}" for x in values]
+    if len(v) <= 6:
+        return "{" + ", ".join(v) + "}"
+    return "{" + ", ".join(v[:3]) + ", ..., " + v[-1] + f"}} ({len(v)} distinct values)"
+
+
+def _auto_output(y) -> str:
+    """The head that output="auto" picks for the targets ``y`` (see the MLP docstring)."""
+    values = np.unique(y)
+    found = set(values.tolist())
+    if found <= {0.0, 1.0} or (found == {-1.0, 1.0} and y.ndim == 1):
+        return "sigmoid"  # (fit explains how to turn -1/+1 labels into 0/1)
+    if not np.all(np.mod(values, 1) == 0) or y.ndim == 2:
+        return "identity"
+    if values[0] == 0 and values[-1] == len(values) - 1:  # exactly 0..k-1, all present
+        return "softmax"
+    raise ValueError(
+        f"output='auto' cannot tell classes from the integer targets {_summary(values)}; "
+        "pass output='identity' for regression, or labels 0..k-1 with output='softmax' "
+        "(1-based labels? use y - 1)."
+    )
+
+
 @functools.cache
 def _keys(n_layers: int) -> tuple[tuple[str, str], ...]:
     """("W1", "b1"), ..., ("WL", "bL"): the names of each layer's parameters (built once:
@@ -71,7 +102,11 @@ class MLP:
     hidden_sizes : sequence of int, the widths :math:`d_1, \dots, d_{L-1}`
     activation : str or sequence of str, one per hidden layer (see ``ACTIVATIONS``)
     output : "auto", "sigmoid" (binary, labels 0/1), "softmax" (labels 0..k-1) or
-        "identity" (regression); "auto" picks from ``y``
+        "identity" (regression); "auto" picks from ``y``: "sigmoid" for labels exactly
+        {0, 1}, "softmax" for integer labels exactly 0..k-1 (every class present),
+        "identity" for targets that are not all integers (and for integer 2-D targets);
+        any other integer targets (such as counts, or labels 1..k) raise a ValueError:
+        pass ``output`` explicitly
     optimizer : "sgd", "momentum", "adam" or an update function (see :mod:`mlkit.optim`)
     learning_rate : float, or a schedule ``epoch -> float``
     batch_size : int; use ``n`` for full-batch gradient descent
@@ -84,7 +119,8 @@ class MLP:
     early_stopping : bool, hold out ``validation_fraction`` of the data and stop after
         ``patience`` epochs without a better validation loss (the head's loss alone: no
         dropout and no L2 penalty), keeping the best weights
-    optimizer_config : dict, extra settings for the update rule (e.g. momentum)
+    optimizer_config : dict, extra settings for the update rule (e.g. momentum); the
+        learning rate is not one of them: pass ``learning_rate``
     seed : int, Generator or None, for initialisation, shuffling, dropout and the split
     dtype : np.float64 or np.float32
 
@@ -98,6 +134,13 @@ class MLP:
     classes_ : ndarray of class labels (classifiers)
     output_ : str, the head used
     n_epochs_ : int, epochs run
+
+    Raises
+    ------
+    FloatingPointError
+        From ``fit``, when training diverges (an epoch's loss, or the final weights, are NaN
+        or infinite); ``history_`` keeps every epoch's loss up to the one that diverged, so
+        the blow-up can be inspected.
     """
 
     def __init__(self, hidden_sizes: Sequence[int] = (16,), activation="relu", output="auto",
@@ -169,6 +212,11 @@ class MLP:
             check_in_range(self.validation_fraction, "validation_fraction", 0.0, 1.0)
             if self.validation_fraction == 0.0:
                 raise ValueError("validation_fraction must be > 0 when early_stopping=True.")
+        if self.optimizer_config is not None and "learning_rate" in self.optimizer_config:
+            raise ValueError(
+                "optimizer_config must not contain 'learning_rate' (it would be replaced by "
+                "MLP's own); pass learning_rate=... to MLP, not in optimizer_config."
+            )
         self._update = get_optimizer(self.optimizer)
         return sizes, acts
 
@@ -176,13 +224,12 @@ class MLP:
         """Pick the head and return the training targets in the form its loss wants."""
         output = self.output
         if output == "auto":
-            integral = np.all(np.mod(y, 1) == 0)
-            output = ("sigmoid" if set(np.unique(y).tolist()) <= {0.0, 1.0}
-                      else "softmax" if integral and y.ndim == 1 else "identity")
+            output = _auto_output(y)
         if output == "identity":
             return output, y.astype(self.dtype), (y.shape[1] if y.ndim == 2 else 1)
         if y.ndim != 1:
-            raise ValueError(f"y must be 1-D for a classifier; got shape {y.shape}.")
+            raise ValueError(f"y must be 1-D for a classifier; got shape {y.shape}. "
+                             f"{_RAVEL_HINT}")
         if -1.0 in y and set(np.unique(y).tolist()) <= {-1.0, 1.0}:
             raise ValueError("y must contain labels {0, 1} (or 0..k-1); found {-1, 1}. "
                              "Use (y + 1) // 2.")
@@ -297,20 +344,38 @@ class MLP:
 
     def loss_and_gradients(self, X, y):
         """The training loss (with the L2 term) and the gradient of every parameter,
-        as a dict with the keys of ``params_``; no dropout is applied."""
+        as a dict with the keys of ``params_``; no dropout is applied. ``y`` is checked as
+        ``fit`` checks it for the fitted head: shape (n,) with labels {0, 1} (sigmoid) or
+        0..k-1 (softmax); (n, k) for k regression outputs, or (n,) when k = 1."""
         X = self._check_X(X)
         y = check_array(y, "y", dtype=np.float64)
         check_consistent_length(X, y)
-        if self.output_ == "softmax":
-            y = check_class_labels(y, n_classes=self.params_[f"b{self.n_layers_}"].shape[0])
-        else:
-            y = y.astype(X.dtype, copy=False)  # float32 models: keep the gradients float32
+        k = self.params_[f"b{self.n_layers_}"].shape[0]  # the number of outputs
+        if self.output_ != "identity":
+            if y.ndim != 1:
+                raise ValueError(
+                    f"y must have shape (n_samples,) for this MLP's {self.output_} head; got "
+                    f"shape {y.shape}. {_RAVEL_HINT}"
+                )
+            y = (check_class_labels(y, n_classes=k) if self.output_ == "softmax"
+                 else check_binary_labels(y))
+        elif not (y.shape == (len(X), k) or (k == 1 and y.ndim == 1)):
+            shapes = "(n_samples,) or (n_samples, 1)" if k == 1 else f"(n_samples, {k})"
+            raise ValueError(
+                f"y must have shape {shapes} for this MLP's {k} output(s); got shape "
+                f"{y.shape}."
+            )
+        if self.output_ != "softmax":  # float32 models: keep the gradients float32
+            y = y.astype(X.dtype, copy=False)
         loss, grads, _ = self._loss_and_gradients(X, y)
         return loss, grads
 
     # -------------------------------------------------------------------- fit
     def fit(self, X, y) -> MLP:
-        """Train on ``X`` (n, d) and ``y`` (n,) (or (n, k) for regression); returns self."""
+        """Train on ``X`` (n, d) and ``y`` (n,) (or (n, k) for regression); returns self.
+
+        Raises FloatingPointError if training diverges (the loss or the weights become NaN
+        or infinite); ``history_`` then keeps the losses recorded up to that epoch."""
         sizes, acts = self._check_hyperparameters()  # first: X is converted to self.dtype
         X = check_array(X, "X", ndim=2, dtype=self.dtype)
         y_arr = check_array(y, "y", dtype=np.float64)
@@ -370,6 +435,8 @@ class MLP:
                 if classifier:
                     logits.append(A_L)  # for the accuracy, counted once per epoch
             self.history_["loss"].append(total_loss / len(X))
+            if not np.isfinite(self.history_["loss"][-1]):
+                self._diverged(epoch, f"loss {self.history_['loss'][-1]}", lr)
             if classifier:  # each batch's logits, from the weights before its step
                 correct = self._n_correct(np.concatenate(logits), y[order])
                 self.history_["accuracy"].append(correct / len(X))
@@ -392,6 +459,17 @@ class MLP:
         if best_params is not None:
             self.params_ = best_params
         self.n_epochs_ = len(self.history_["loss"])
+        if not all(np.isfinite(p).all() for p in self.params_.values()):
+            # the last step can blow up the weights after the last loss was recorded
+            self._diverged(self.n_epochs_ - 1, "the weights became NaN or infinite", lr)
+
+    def _diverged(self, epoch, what, lr):
+        """Raise the error for a training run that blew up (``history_`` stays as it is)."""
+        self.n_epochs_ = len(self.history_["loss"])
+        raise FloatingPointError(
+            f"training diverged at epoch {epoch} ({what}); use a smaller learning_rate "
+            f"(now {lr:g}) or standardise X (mlkit.datasets.Standardizer)."
+        )
 
     def _n_correct(self, A_L, y) -> int:
         """How many rows of a classifier's logits ``A_L`` predict their label in ``y``."""
@@ -434,6 +512,15 @@ class MLP:
         y = check_array(y, "y")
         pred = self.predict(X)
         check_consistent_length(pred, y)
+        if pred.ndim == 1 and y.shape == (len(pred), 1):
+            y = y[:, 0]  # a column of targets, as fit accepts for one output
+        if y.shape != pred.shape:
+            hint = (" (y.argmax(axis=1) for one-hot labels)"
+                    if self.output_ != "identity" and y.ndim == 2 else "")
+            raise ValueError(
+                f"y has shape {y.shape}, but this MLP predicts shape {pred.shape}; pass y "
+                f"of shape {pred.shape}{hint}."
+            )
         if self.output_ != "identity":
             return float(np.mean(pred == y))
         ss_res = float(np.sum((y - pred) ** 2))

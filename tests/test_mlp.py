@@ -278,6 +278,66 @@ def test_float32_trains_like_float64(moons):
     assert m32.history_["loss"][-1] == pytest.approx(m64.history_["loss"][-1], rel=1e-4)
 
 
+# ========================================================= output="auto"
+@pytest.mark.parametrize(("y", "expected", "n_outputs"), [
+    (np.array([0, 1, 1, 0, 1, 0]), "sigmoid", 1),
+    (np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0]), "sigmoid", 1),
+    (np.array([0, 1, 2, 2, 1, 0]), "softmax", 3),
+    (np.array([0.5, 1.0, 2.0, -3.0, 1.0, 0.0]), "identity", 1),  # not all integers
+    (np.arange(12.0).reshape(6, 2), "identity", 2),  # integer 2-D targets
+])
+def test_auto_output_picks_the_head(y, expected, n_outputs):
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    model = MLP(hidden_sizes=(3,), epochs=1).fit(X, y)
+    assert model.output_ == expected
+    assert model.params_["b2"].shape == (n_outputs,)
+
+
+@pytest.mark.parametrize(("y", "summary"), [
+    (np.round(3 * np.arange(40) / 4 + 2), "{2, 3, 4, ..., 31} (30 distinct values)"),  # counts
+    (np.array([-3, -1, 0, 2, 5, 7]), "{-3, -1, 0, 2, 5, 7}"),  # negative integers
+    (np.array([1, 2, 3, 1, 2, 3]), "{1, 2, 3}"),  # 1-based labels (class 0 would be unseen)
+    (np.array([0, 1, 3, 0, 1, 3]), "{0, 1, 3}"),  # class 2 missing
+])
+def test_auto_output_refuses_integer_targets_that_are_not_labels_0_to_k_minus_1(y, summary):
+    X = np.random.default_rng(0).normal(size=(len(y), 2))
+    message = (f"output='auto' cannot tell classes from the integer targets {summary}; pass "
+               "output='identity' for regression, or labels 0..k-1 with output='softmax' "
+               "(1-based labels? use y - 1).")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        MLP(hidden_sizes=(3,), epochs=1).fit(X, y)
+    # the fixes the message names work
+    assert MLP(hidden_sizes=(3,), epochs=1, output="identity").fit(X, y).output_ == "identity"
+
+
+# ================================================================ divergence
+def test_diverging_training_raises_and_keeps_the_history(moons):
+    X, y = moons
+    model = MLP(hidden_sizes=(16,), optimizer="sgd", learning_rate=50.0, epochs=30)
+    message = ("training diverged at epoch 7 (loss nan); use a smaller learning_rate (now 50) "
+               "or standardise X (mlkit.datasets.Standardizer).")
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match=re.escape(message)):
+        model.fit(100 * X, y)  # unscaled data, far too large a step
+    loss = model.history_["loss"]
+    assert len(loss) == 8 == model.n_epochs_ and np.isnan(loss[-1])
+    assert np.isfinite(loss[:-1]).all()  # every epoch before the blow-up is kept
+    regression = MLP(hidden_sizes=(16,), optimizer="sgd", learning_rate=1.0, epochs=30)
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match=re.escape(
+            "training diverged at epoch 0 (loss nan); use a smaller learning_rate (now 1)")):
+        regression.fit(100 * X, 100 * X[:, 0])
+
+
+def test_weights_blown_up_by_the_last_step_raise():
+    # one full-batch step: the recorded loss (before the step) is finite, the weights are not
+    X, y = _toy("identity")
+    model = MLP(hidden_sizes=(), optimizer="sgd", learning_rate=1e308, batch_size=6, epochs=1)
+    message = ("training diverged at epoch 0 (the weights became NaN or infinite); use a "
+               "smaller learning_rate (now 1e+308)")
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match=re.escape(message)):
+        model.fit(X, 1000 * y)
+    assert np.isfinite(model.history_["loss"]).all() and model.n_epochs_ == 1
+
+
 # ================================================================== history
 def test_history_keys_and_lengths(moons):
     X, y = moons
@@ -318,8 +378,10 @@ def test_history_accuracy_pairs_each_batch_with_its_own_labels(moons):
     assert 0.1 < y.mean() < 0.9
     assert MLP(**kw).fit(X, y).history_["accuracy"] == [1.0, 1.0, 1.0]
     y3 = MLP(**kw).fit(X, np.arange(len(X)) % 3).predict(X)  # softmax: argmax of logits
-    multi = MLP(**kw).fit(X, y3)
-    assert multi.output_ == "softmax" and max(np.bincount(y3)) < 0.9 * len(X)
+    # (output given: the initial network may never predict some class, and "auto" refuses
+    # labels that are not all of 0..k-1)
+    multi = MLP(**kw, output="softmax").fit(X, y3)
+    assert multi.params_["b2"].shape == (3,) and max(np.bincount(y3)) < 0.9 * len(X)
     assert multi.history_["accuracy"] == [1.0, 1.0, 1.0]
 
 
@@ -525,6 +587,33 @@ def test_score_is_r2_for_regression():
     assert model.score(X, np.full(200, 3.0)) == 0.0  # constant targets: R^2 defined as 0
 
 
+def test_score_accepts_a_column_of_targets(moons):
+    # y of shape (n, 1) used to broadcast against the (n,) predictions to (n, n)
+    X, y = moons
+    clf = MLP(hidden_sizes=(8,), activation="tanh", learning_rate=0.05, epochs=20).fit(X, y)
+    assert clf.score(X, y[:, None]) == clf.score(X, y) > 0.8
+    rng = np.random.default_rng(0)
+    Xr = rng.normal(size=(50, 2))
+    yr = (Xr @ [1.0, -2.0] + 0.1 * rng.normal(size=50))[:, None]
+    reg = MLP(hidden_sizes=(8,), activation="tanh", learning_rate=0.01, epochs=300).fit(Xr, yr)
+    assert reg.predict(Xr).shape == (50,)  # fit accepts y (n, 1); predict gives (n,)
+    assert reg.score(Xr, yr) == reg.score(Xr, yr.ravel()) > 0.99
+
+
+def test_score_refuses_targets_of_another_shape(moons):
+    X, y = moons
+    clf = MLP(hidden_sizes=(4,), epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=re.escape(
+            "y has shape (200, 2), but this MLP predicts shape (200,); pass y of shape "
+            "(200,) (y.argmax(axis=1) for one-hot labels).")):
+        clf.score(X, np.eye(2)[y])
+    X2, Y2 = _toy("identity-2d")
+    reg = MLP(hidden_sizes=(4,), epochs=1).fit(X2, Y2)
+    with pytest.raises(ValueError, match=re.escape(
+            "y has shape (6,), but this MLP predicts shape (6, 2); pass y of shape (6, 2).")):
+        reg.score(X2, Y2[:, 0])
+
+
 def test_hidden_activations():
     X, y = _toy("softmax")
     model = MLP(hidden_sizes=(5, 4), activation=["tanh", "sigmoid"], epochs=1).fit(X, y)
@@ -618,6 +707,10 @@ BAD_HYPERPARAMETERS = [
      "validation_fraction or more samples."),
     ({"optimizer": "rmsprop"}, "Unknown optimizer 'rmsprop'; choose one of sgd, gd, "
                                "momentum, adam"),
+    # the learning rate in optimizer_config would be overwritten by MLP's learning_rate
+    ({"optimizer": "momentum", "optimizer_config": {"learning_rate": 0.5}},
+     "optimizer_config must not contain 'learning_rate' (it would be replaced by MLP's own); "
+     "pass learning_rate=... to MLP, not in optimizer_config."),
 ]
 
 
@@ -634,7 +727,10 @@ def test_bad_hyperparameters_raise_in_fit(kwargs, message):
         (X4, Y4[:, None, None], {}, "y must have shape (n_samples,) or (n_samples, k); got "
                                     "(4, 1, 1)."),
         (X4, np.eye(4)[:, :2], {"output": "softmax"},
-         "y must be 1-D for a classifier; got shape (4, 2)."),
+         "y must be 1-D for a classifier; got shape (4, 2). Use y.ravel() (or "
+         "y.argmax(axis=1) for one-hot labels)."),
+        (X4, Y4[:, None], {}, "y must be 1-D for a classifier; got shape (4, 1). Use "
+                              "y.ravel()"),
         (X4, [1, 1, 1, 1], {}, "y contains only one class (1); a classifier needs at least "
                                "2 classes."),
         (X4, [0, 2, 2, 0], {"output": "sigmoid"},
@@ -644,7 +740,12 @@ def test_bad_hyperparameters_raise_in_fit(kwargs, message):
         (X4, [-1, 1, 1, -1], {"output": "sigmoid"}, "Use (y + 1) // 2."),
         (X4, [0.5, 1, 1, 0], {"output": "softmax"},
          "y must contain integer class labels; found 0.5."),
-        (X4, [-1, 0, 1, 2], {}, "y must contain labels in [0, k); found the negative label -1."),
+        (X4, [-1, 0, 1, 2], {"output": "softmax"},
+         "y must contain labels in [0, k); found the negative label -1."),
+        (X4, [-1, 0, 1, 2], {}, "output='auto' cannot tell classes from the integer targets "
+                                "{-1, 0, 1, 2}; pass output='identity' for regression, or "
+                                "labels 0..k-1 with output='softmax' (1-based labels? use "
+                                "y - 1)."),
         (X4, Y4[:3], {}, "X and y have inconsistent numbers of samples: X has 4, y has 3."),
         (np.where(X4 == 1.0, np.inf, X4), Y4, {}, "X contains NaN or infinity; found 4"),
         (X4, [0, np.nan, 1, 0], {}, "y contains NaN or infinity; found 1"),
@@ -669,6 +770,46 @@ def test_not_fitted():
         model.loss_and_gradients(X4, Y4)
     with pytest.raises(NotFittedError, match=message):
         _ = model.n_layers_
+
+
+def _fitted(output):
+    X, y = _toy(output)
+    return MLP(hidden_sizes=(3,), epochs=1, output=output.split("-")[0]).fit(X, y), X, y
+
+
+@pytest.mark.parametrize(("output", "make_y", "message"), [
+    # wrong shapes for a classifier (a column used to give a huge loss, or NumPy's message)
+    ("softmax", lambda y: y[:, None], "y must have shape (n_samples,) for this MLP's "
+     "softmax head; got shape (6, 1). Use y.ravel() (or y.argmax(axis=1) for one-hot "
+     "labels)."),
+    ("softmax", lambda y: np.eye(3)[y], "y must have shape (n_samples,) for this MLP's "
+     "softmax head; got shape (6, 3). Use y.ravel() (or y.argmax(axis=1)"),
+    ("sigmoid", lambda y: y[:, None], "y must have shape (n_samples,) for this MLP's "
+     "sigmoid head; got shape (6, 1). Use y.ravel()"),
+    # labels the sigmoid head cannot take (used to give a negative BCE, or pass)
+    ("sigmoid", lambda y: 2 * y - 1, "y must contain only labels {0, 1}; found {-1, 1}. "
+     "Use (y + 1) // 2."),
+    ("sigmoid", lambda y: y + 1, "y must contain only labels {0, 1}; found {1, 2}."),
+    ("softmax", lambda y: y - 1, "found the negative label -1"),
+    # regression: the shape must match the outputs (used to broadcast)
+    ("identity-2d", lambda y: y[:, 0], "y must have shape (n_samples, 2) for this MLP's 2 "
+     "output(s); got shape (6,)."),
+    ("identity-2d", lambda y: y[:, :1], "y must have shape (n_samples, 2) for this MLP's 2 "
+     "output(s); got shape (6, 1)."),
+    ("identity", lambda y: np.column_stack([y, y]), "y must have shape (n_samples,) or "
+     "(n_samples, 1) for this MLP's 1 output(s); got shape (6, 2)."),
+])
+def test_loss_and_gradients_checks_y_against_the_head(output, make_y, message):
+    model, X, y = _fitted(output)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        model.loss_and_gradients(X, make_y(y))
+
+
+def test_loss_and_gradients_accepts_a_column_for_one_regression_output():
+    model, X, y = _fitted("identity")
+    loss, grads = model.loss_and_gradients(X, y)
+    loss_col, grads_col = model.loss_and_gradients(X, y[:, None])
+    assert loss_col == loss and all(np.array_equal(grads[k], grads_col[k]) for k in grads)
 
 
 def test_wrong_inputs_after_fit():

@@ -140,6 +140,20 @@ def test_check_X_y_binary():
         check_X_y(X, [-1, 1, 1], binary=True)
 
 
+def test_check_consistent_length_spots_a_transposed_X():
+    message = (r"^X and y have inconsistent numbers of samples: X has 2, y has 5\. X looks "
+               r"transposed: pass X\.T \(samples in rows\)\.$")
+    with pytest.raises(ValueError, match=message):
+        check_consistent_length(np.ones((2, 5)), np.ones(5))
+    with pytest.raises(ValueError, match=message):
+        check_X_y(np.ones((2, 5)), np.ones(5))
+    # no hint when the columns do not match y either, or for other names
+    with pytest.raises(ValueError, match=r"X has 2, y has 5\.$"):
+        check_consistent_length(np.ones((2, 4)), np.ones(5))
+    with pytest.raises(ValueError, match=r"A has 2, y has 5\.$"):
+        check_consistent_length(np.ones((2, 5)), np.ones(5), names=("A", "y"))
+
+
 def test_check_consistent_length_uses_the_given_names():
     check_consistent_length(np.ones(3), [1, 2, 3])
     with pytest.raises(ValueError, match=r"^A and t have inconsistent numbers of samples: A has "
@@ -188,6 +202,10 @@ def test_check_class_labels_messages():
     with pytest.raises(ValueError, match=r"^y contains the label 3, but there are only 3 "
                                          r"classes \(columns\); labels must lie in \[0, 3\)\.$"):
         check_class_labels([0, 3, 1], n_classes=3)  # k itself is already too large
+    with pytest.raises(ValueError, match=r"^t contains the label 3, but there are only 3 "
+                                         r"classes \(columns\); labels must lie in \[0, 3\)\. "
+                                         r"1-based labels\? use t - 1\.$"):
+        check_class_labels([1, 3, 2], n_classes=3, name="t")  # labels 1..k
 
 
 # ---------------------------------------------------------------- hyperparameters
