@@ -25,10 +25,11 @@ import inspect
 import os
 import sys
 import types
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from .gradcheck import check_gradients, numerical_gradient, rel_error
+from .gradcheck import _worst_entry, check_gradients, numerical_gradient, rounding_noise
 
 __all__ = [
     "CountingGradient",
@@ -56,7 +57,17 @@ def check(condition, message: str) -> None:
     """Raise ``AssertionError(message)`` unless ``condition`` holds (all entries, for arrays).
 
     Test cells use it instead of a bare ``assert`` so every failure carries a message.
+    A list, tuple, set or generator raises ``TypeError``: it would count as true whenever
+    it is not empty, whatever its entries; pass ``all(...)`` or ``any(...)`` instead.
     """
+    if isinstance(condition, (list, tuple, set, frozenset, Iterator)):
+        if isinstance(condition, Iterator):
+            what = "a generator" if isinstance(condition, types.GeneratorType) else "an iterator"
+            why = "always counts as true"
+        else:
+            what, why = f"a {type(condition).__name__}", "counts as true whenever it is not empty"
+        raise TypeError(f"check needs a bool; got {what}, which {why}: use all(...) "
+                        f"(or any(...)).")
     ok = bool(np.all(condition)) if isinstance(condition, np.ndarray) else bool(condition)
     if not ok:
         raise AssertionError(message)
@@ -174,18 +185,13 @@ def _factor_diagnosis(a, e, same, n_samples) -> str | None:
 
 
 def _pattern_diagnosis(a, e, same) -> str | None:
-    """Transposes, flipped 0/1 labels, shifts by one position and constant offsets."""
+    """Transposes, flipped 0/1 labels, offsets by one or by a constant, and shifts by one
+    position (only of arrays with more than two distinct expected values)."""
     if a.ndim == 2 and a.shape[0] == a.shape[1] and same(a, e.T):
         return "looks transposed: it equals the transpose of the expected value (use .T)"
     if np.isin(e, (0, 1)).all() and len(np.unique(e)) == 2 and same(a, 1 - e):
         return ("has every 0/1 label flipped: check the direction of the comparison "
                 "(>= vs <) or which class is 1")
-    if a.ndim == 1 and a.size >= 3 and np.count_nonzero(~np.isclose(a, e)) >= 2:
-        for later, x, y in ((True, a[1:], e[:-1]), (False, a[:-1], e[1:])):
-            if same(x, y):
-                where = "one place later" if later else "one place earlier"
-                return (f"is off by one position: the entries sit {where} than expected "
-                        f"(check index arithmetic such as i + 1 / i - 1)")
     integral = np.all(a == np.round(a)) and np.all(e == np.round(e))
     for d in (1, -1):
         if integral and same(a, e + d):
@@ -197,6 +203,15 @@ def _pattern_diagnosis(a, e, same) -> str | None:
         return (f"is off by a constant: every entry is {abs(d):.4g} "
                 f"{'larger' if d > 0 else 'smaller'} than expected (a missing or extra "
                 f"constant term, such as a bias?)")
+    # A shift needs varied values: with two values (0/1 labels), a few wrong entries often
+    # look like a shifted copy by chance.
+    if (a.ndim == 1 and a.size >= 3 and len(np.unique(e)) > 2
+            and np.count_nonzero(~np.isclose(a, e)) >= 2):
+        for later, x, y in ((True, a[1:], e[:-1]), (False, a[:-1], e[1:])):
+            if same(x, y):
+                where = "one place later" if later else "one place earlier"
+                return (f"is off by one position: the entries sit {where} than expected "
+                        f"(check index arithmetic such as i + 1 / i - 1)")
     return None
 
 
@@ -209,7 +224,8 @@ def diagnose(actual, expected, *, n_samples: int | None = None, rtol: float = 1e
     broadcasting to (n, n), off by one along an axis); equal shapes by value: the wrong
     sign, a constant factor n (a sum instead of a mean, or the reverse; ``n_samples`` is
     tried first, then 2 and any integer up to 10000), a factor 2, a transpose, flipped
-    0/1 labels, a shift by one position, an offset by one or by a constant.
+    0/1 labels, an offset by one or by a constant, a shift by one position (not for
+    arrays of two values, such as 0/1 labels, where a shifted copy often matches by chance).
     Returns None when the values agree within ``rtol``/``atol`` or no diagnosis fits.
     """
     try:
@@ -350,13 +366,13 @@ def assert_labels(actual, allowed, name: str = "result") -> None:
 
 # --------------------------------------------------------------------------- gradients
 def _compare_gradient(g: np.ndarray, num: np.ndarray, name: str, tol: float,
-                      suffix: str = "") -> None:
-    with np.errstate(all="ignore"):
-        err = rel_error(g, num)
-        if err <= tol:
-            return
-        each = np.nan_to_num(np.abs(g - num) / np.maximum(1e-8, np.abs(g) + np.abs(num)), nan=1)
-    worst = np.unravel_index(int(np.argmax(each)), g.shape)
+                      suffix: str = "", noise: float = 0.0) -> None:
+    """AssertionError unless ``g`` and ``num`` agree to ``tol`` in relative error, where a
+    difference within ``noise`` (the rounding noise of the finite differences) counts as 0."""
+    worst, each, _ = _worst_entry(g, num, noise)
+    err = float(np.max(each)) if each.size else 0.0
+    if err <= tol:
+        return
     where = f" at index {_fmt_index(tuple(int(i) for i in worst))}" if g.ndim else ""
     diag = diagnose(g, num, rtol=1e-4, atol=1e-5 * float(np.max(np.abs(num))))
     raise AssertionError(
@@ -377,7 +393,8 @@ def assert_gradient(f, x, analytic, *, name: str = "gradient", h: float = 1e-5,
     analytic : array_like of the shape of ``x``, the gradient to check
     name : str, what to call ``analytic`` in messages
     h : float, finite-difference step
-    tol : float, largest accepted :func:`mlkit.gradcheck.rel_error`
+    tol : float, largest accepted relative error; differences within the rounding noise of
+        the centered difference (:func:`mlkit.gradcheck.rounding_noise`) count as 0
     """
     x = np.array(x, dtype=np.float64)
     g = _as_numeric(analytic, name, _expected_text(x))
@@ -387,7 +404,8 @@ def assert_gradient(f, x, analytic, *, name: str = "gradient", h: float = 1e-5,
                              f"{x.shape}." + (f" It {diag}." if diag else ""))
     g = g.astype(np.float64)
     _check_finite(g, name)
-    _compare_gradient(g, numerical_gradient(f, x, h), name, tol)
+    noise = rounding_noise(f(x.copy()), h)
+    _compare_gradient(g, numerical_gradient(f, x, h), name, tol, noise=noise)
 
 
 def assert_gradients(f, params: dict, grads: dict, *, name: str = "grads", h: float = 1e-5,
@@ -398,6 +416,9 @@ def assert_gradients(f, params: dict, grads: dict, *, name: str = "grads", h: fl
     (:func:`mlkit.gradcheck.check_gradients`). The message names the failing parameter,
     e.g. ``grads['W1']``, its worst entry and a diagnosis, followed by the report table.
     """
+    if not isinstance(grads, Mapping) and not (hasattr(grads, "get") and hasattr(grads, "keys")):
+        raise AssertionError(f"{name} should be a dict with the keys {list(params)}; got "
+                             f"{type(grads).__name__}.")
     missing = [k for k in params if grads.get(k) is None]
     if missing:
         raise AssertionError(f"{name} has no gradient for {missing}; it needs one entry per "
@@ -420,7 +441,8 @@ def assert_gradients(f, params: dict, grads: dict, *, name: str = "grads", h: fl
     others = [r.name for r in failed if r is not worst]
     suffix = (f" Also failing: {', '.join(others)}." if others else "") + f"\n{report}"
     num = numerical_gradient(lambda _: f(), params[worst.name], h)
-    _compare_gradient(checked[worst.name], num, f"{name}[{worst.name!r}]", tol, suffix)
+    _compare_gradient(checked[worst.name], num, f"{name}[{worst.name!r}]", tol, suffix,
+                      report.noise)
 
 
 # ------------------------------------------------------------ own-implementation checks

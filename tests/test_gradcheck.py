@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from mlkit import MLP
+from mlkit.datasets import make_moons
 from mlkit.gradcheck import (
     GradCheckReport,
     ParamResult,
@@ -16,6 +18,7 @@ from mlkit.gradcheck import (
     numerical_gradient,
     numerical_gradient_array,
     rel_error,
+    rounding_noise,
 )
 
 
@@ -116,6 +119,23 @@ def test_numerical_gradient_array_is_the_gradient_of_sum_f_times_dout():
     assert rel_error(num, W.T @ d5) < 1e-8
     expected = independent_central_diff(lambda u: np.sum((W @ u) * d5), v)
     np.testing.assert_allclose(num, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_numerical_gradient_refuses_float32_and_float16(dtype):
+    # in float32, 1.0 + 1e-5 rounds to 1.0000100136: the differences are mostly rounding
+    with pytest.raises(TypeError, match=rf"^gradient checking needs float64 parameters \(with "
+                                        rf"{np.dtype(dtype)}, a step h=1e-5 is lost to "
+                                        rf"rounding\); check a float64 model, e\.g\. "
+                                        rf"MLP\(dtype=np\.float64\)\.$"):
+        numerical_gradient(lambda v: float(np.sum(v)), np.ones(3, dtype=dtype))
+    with pytest.raises(TypeError, match="a step h=0.001 is lost"):
+        numerical_gradient_array(lambda v: v, np.ones(3, dtype=dtype), np.ones(3), h=1e-3)
+    X, y = make_moons(n_samples=10, noise=0.2, seed=0)
+    net = MLP(hidden_sizes=(3,), epochs=1, seed=0, dtype=np.float32).fit(X, y)
+    _, grads = net.loss_and_gradients(X, y)
+    with pytest.raises(TypeError, match="needs float64 parameters"):
+        check_gradients(lambda: net.loss_and_gradients(X, y)[0], net.params_, grads)
 
 
 def test_numerical_gradient_array_type_error():
@@ -249,3 +269,63 @@ def test_check_gradients_of_the_seed_example():
     bad = check_gradients(f, params, {"x": -4.0, "y": 4.0, "z": 3.0})
     assert bad.worst.name == "y" and bad.worst.worst_index == ()
     assert math.isclose(bad.worst.numeric, -4.0, rel_tol=1e-9)
+
+
+def test_rounding_noise():
+    eps = np.finfo(np.float64).eps
+    assert rounding_noise(0.4) == pytest.approx(10 * eps / 1e-5)  # max(1, |f|) = 1
+    assert rounding_noise(-50.0, h=1e-4) == pytest.approx(10 * eps * 50 / 1e-4)
+    assert rounding_noise(np.array([2.0])) == pytest.approx(10 * eps * 2 / 1e-5)
+    assert rounding_noise(np.nan) == 0.0 and rounding_noise(np.inf) == 0.0
+
+
+def lecture_05_network(seed):
+    """Lecture 05's check: a 2-6-4-1 tanh MLP on 40 moons, its loss and its gradients."""
+    X, y = make_moons(n_samples=40, noise=0.2, seed=seed)
+    net = MLP(hidden_sizes=(6, 4), activation="tanh", learning_rate=0.05, epochs=20,
+              batch_size=40, seed=seed).fit(X, y)
+    _, grads = net.loss_and_gradients(X, y)
+    return (lambda: net.loss_and_gradients(X, y)[0]), net.params_, grads
+
+
+def test_check_gradients_ignores_rounding_noise_in_tiny_entries():
+    # seed 2: W2[3, 5] = -1.05e-6; its centered difference is off by ~7e-12 from rounding
+    # alone, a relative error of 1.8e-6 that used to fail the check of a right gradient
+    loss, params, grads = lecture_05_network(seed=2)
+    assert abs(grads["W2"][3, 5]) < 2e-6
+    report = check_gradients(loss, params, grads)
+    assert report.noise == pytest.approx(rounding_noise(loss()))
+    assert report.passed, str(report)
+    assert "rounding noise" in str(report).splitlines()[-1]
+    for seed in (8, 24):  # two more with relative errors of ~2e-7 from rounding
+        assert check_gradients(*lecture_05_network(seed)).passed
+
+
+def test_check_gradients_still_catches_small_bugs_next_to_tiny_entries():
+    loss, params, grads = lecture_05_network(seed=2)
+    doubled = check_gradients(loss, params, {**grads, "W2": 2 * grads["W2"]})
+    assert [r.name for r in doubled.results if r.rel_error > doubled.tol] == ["W2"]
+    assert doubled.worst.rel_error == pytest.approx(1 / 3, rel=1e-3)  # |2g - g| / (3 |g|)
+    b1 = grads["b1"].copy()
+    i = int(np.argmax(np.abs(b1)))
+    b1[i] *= 1.001  # 0.1 % off in one entry of moderate size
+    off = check_gradients(loss, params, {**grads, "b1": b1})
+    assert not off.passed
+    assert off.worst.name == "b1" and off.worst.worst_index == (i,)
+    assert off.worst.rel_error == pytest.approx(0.0005, rel=1e-2)
+    # a tiny entry wrong by more than the noise is still caught
+    W2 = grads["W2"].copy()
+    W2[3, 5] += 50 * rounding_noise(loss())
+    assert not check_gradients(loss, params, {**grads, "W2": W2}).passed
+
+
+def test_check_gradients_shows_the_worst_raw_entry_when_all_agree_within_noise():
+    params = {"w": np.array([1.0, 2.0])}
+    report = check_gradients(lambda: float(params["w"][0] * 1e-9 + params["w"][1] * 3e-9),
+                             params, {"w": np.array([1.1e-9, 3e-9])})
+    # the report shows the real relative error (1%, far above tol) but passes the entry,
+    # whose difference 1e-10 is within the rounding noise, and says why
+    assert report.passed and report.results[0].passed
+    assert report.results[0].rel_error == pytest.approx(0.01, rel=1e-6)
+    assert report.results[0].worst_index == (0,)  # the entry of largest raw relative error
+    assert "FAILED" not in str(report) and "rounding noise" in str(report)

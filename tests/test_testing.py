@@ -9,8 +9,10 @@ import pytest
 
 import mlkit
 import mlkit.testing as mt
+from mlkit import MLP
 from mlkit import losses as L
 from mlkit.activations import sigmoid
+from mlkit.datasets import make_moons
 from mlkit.losses import bce as b
 from mlkit.testing import (
     assert_close,
@@ -44,6 +46,21 @@ def test_check_passes_and_fails_with_its_message():
     check(np.array([True, True]), "unused")
     fails("^w must be finite$", check, False, "w must be finite")
     fails("^all entries$", check, np.array([True, False]), "all entries")
+
+
+@pytest.mark.parametrize("condition, what", [
+    ((x > 5 for x in [1, 2]), "a generator, which always counts as true"),
+    ((x > 5 for x in []), "a generator, which always counts as true"),
+    (map(bool, [0]), "an iterator, which always counts as true"),
+    ([False], "a list, which counts as true whenever it is not empty"),
+    ((False, False), "a tuple, which counts as true whenever it is not empty"),
+    ([], "a list, which counts as true whenever it is not empty"),
+])
+def test_check_refuses_collections_and_generators(condition, what):
+    with pytest.raises(TypeError, match=rf"^check needs a bool; got {what}: use all\(\.\.\.\) "
+                                        rf"\(or any\(\.\.\.\)\)\.$"):
+        check(condition, "unused")
+    check(all(x < 5 for x in [1, 2]), "unused")  # the fix
 
 
 # ------------------------------------------------------------ assert_close: inputs
@@ -176,10 +193,11 @@ def test_scalars():
 
 def test_labels_flipped_shifted_and_off_by_one():
     fails("every 0/1 label flipped", assert_close, 1 - LABELS, LABELS, name="pred")
+    classes = np.array([0, 2, 1, 3, 1, 0, 2, 3])
     fails("off by one position: the entries sit one place later", assert_close,
-          np.r_[0, LABELS[:-1]], LABELS, name="pred")
+          np.r_[0, classes[:-1]], classes, name="pred")
     fails("off by one position: the entries sit one place earlier", assert_close,
-          np.r_[LABELS[1:], 0], LABELS, name="pred")
+          np.r_[classes[1:], 0], classes, name="pred")
     idx = np.array([3, 1, 2, 0, 4])
     fails("every entry is 1 larger than expected \\(1-based", assert_close, idx + 1, idx)
     fails("every entry is 1 smaller", assert_close, idx - 1, idx)
@@ -188,6 +206,22 @@ def test_labels_flipped_shifted_and_off_by_one():
     # a single wrong label is not a shift, even if a shifted copy happens to match
     msg = fails("differs", assert_close, np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1]))
     assert "position" not in msg
+
+
+def test_no_shift_diagnosis_for_two_valued_labels_or_offsets():
+    # 0/1 labels: a few wrong entries often equal a shifted copy by chance (XOR: [0, 0, 1, 1]
+    # against [0, 1, 1, 0]); no "index arithmetic" story for them
+    for a, e in (([0, 0, 1, 1], [0, 1, 1, 0]), ([0, 1, 0, 1], [0, 1, 1, 0]),
+                 ([1, 1, 0, 1, 1, 0, 0, 0], [0, 1, 1, 0, 1, 1, 0, 0]),
+                 (np.r_[0, LABELS[:-1]], LABELS)):
+        msg = fails("differs", assert_close, np.array(a), np.array(e), name="predict(X)")
+        assert "position" not in msg and diagnose(np.array(a), np.array(e)) is None
+    # every entry 1 larger (or a constant larger) is an offset, even where it is also a shift
+    assert diagnose([2.0, 3.0, 4.0], [1.0, 2.0, 3.0]).startswith("is off by one: every entry is 1 "
+                                                               "larger")
+    assert diagnose([1, 2, 3, 4], [0, 1, 2, 3]).startswith("is off by one: every entry is 1 larger")
+    assert diagnose([0.5, 1.0, 1.5], [0.0, 0.5, 1.0]).startswith("is off by a constant: every "
+                                                                 "entry is 0.5 larger")
 
 
 def test_diagnose_returns_none_when_nothing_to_say():
@@ -343,6 +377,60 @@ def test_assert_gradients_passes_and_names_the_failing_parameter(net):
     fails(r"^dparams\['W'\] .*sum instead of a mean: it is 4 times .* Also failing: b\.\n",
           assert_gradients, f, params, {"W": 4 * grads["W"], "b": 2 * grads["b"]},
           name="dparams")
+
+
+@pytest.mark.parametrize("grads, found", [((np.ones(2),), "tuple"), (None, "NoneType"),
+                                           ([np.ones(2)], "list"), (np.ones(2), "ndarray")])
+def test_assert_gradients_needs_a_dict(grads, found):
+    fails(rf"^dparams should be a dict with the keys \['W'\]; got {found}\.$", assert_gradients,
+          lambda: 0.0, {"W": np.ones(2)}, grads, name="dparams")
+
+
+def test_assert_gradients_passes_tiny_right_entries_and_catches_small_bugs():
+    # entries of ~1e-6: centered differences (h = 1e-5) carry ~1e-12 of rounding noise, a
+    # relative error ~1e-6 that says nothing; an error above the noise is still caught
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    w = rng.normal(size=3)
+    params = {"w": w, "b": np.zeros(1)}
+    scale = np.array([1.0, 1e-6, 3e-7])
+
+    def f():
+        return float(np.mean(np.tanh(X @ (scale * params["w"]) + params["b"])) + 0.7)
+
+    t = np.tanh(X @ (scale * w))
+    dz = (1 - t**2) / X.shape[0]
+    grads = {"w": scale * (X.T @ dz), "b": np.array([dz.sum()])}
+    assert np.abs(grads["w"][1:]).min() < 1e-6
+    for tol in (1e-7, 1e-6):
+        assert_gradients(f, params, grads, tol=tol)
+        assert_gradient(lambda v: float(np.mean(np.tanh(X @ (scale * v)))), w, grads["w"], tol=tol)
+    fails(r"^grads\['w'\] does not match", assert_gradients, f, params,
+          {**grads, "w": grads["w"] * [1.001, 1, 1]}, tol=1e-6)
+    fails(r"^grads\['b'\] does not match", assert_gradients, f, params,
+          {**grads, "b": grads["b"] * 1.001}, tol=1e-6)
+
+
+def test_assert_gradients_of_lecture_05s_network_with_a_tiny_entry():
+    # seed 2: W2 has an entry of -1.05e-6 whose centered difference is off by 7e-12 (rounding
+    # alone), a relative error of 1.8e-6; the right gradients must pass at the assignments' 1e-6
+    X, y = make_moons(n_samples=40, noise=0.2, seed=2)
+    net = MLP(hidden_sizes=(6, 4), activation="tanh", learning_rate=0.05, epochs=20,
+              batch_size=40, seed=2).fit(X, y)
+    _, grads = net.loss_and_gradients(X, y)
+    assert np.abs(grads["W2"]).min() < 2e-6
+
+    def f():
+        return net.loss_and_gradients(X, y)[0]
+
+    assert_gradients(f, net.params_, grads, tol=1e-6)
+    assert_gradients(f, net.params_, grads)
+    fails(r"^grads\['W2'\] does not match .* It is off by a factor of 2: it is twice",
+          assert_gradients, f, net.params_, {**grads, "W2": 2 * grads["W2"]}, tol=1e-6)
+    b1 = grads["b1"].copy()
+    b1[np.argmax(np.abs(b1))] *= 1.001
+    fails(r"^grads\['b1'\] does not match", assert_gradients, f, net.params_,
+          {**grads, "b1": b1}, tol=1e-6)
 
 
 def test_assert_gradients_checks_keys_shapes_and_values(net):
