@@ -277,6 +277,8 @@ def test_rounding_noise():
     assert rounding_noise(-50.0, h=1e-4) == pytest.approx(10 * eps * 50 / 1e-4)
     assert rounding_noise(np.array([2.0])) == pytest.approx(10 * eps * 2 / 1e-5)
     assert rounding_noise(np.nan) == 0.0 and rounding_noise(np.inf) == 0.0
+    # a loss that is not a number (the check then reports it): no floor at all
+    assert rounding_noise("0.4x") == 0.0 and rounding_noise(None) == 0.0
 
 
 def lecture_05_network(seed):
