@@ -456,6 +456,33 @@ def test_the_judge_server_survives_a_failing_judge_and_a_timeout():
     _JudgeServer.get(None).close()
 
 
+def test_grading_refuses_an_environment_whose_mlkit_is_another_checkout(tmp_path):
+    """The worker and the judge run `python -I`, so they import the environment's mlkit:
+    grading a copy of the course whose mlkit the environment does not hold would fail
+    every test cell that needs mlkit, and score correct work low without a word."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tools.sandbox import mlkit_mismatch
+
+    assert mlkit_mismatch() is None  # this checkout, installed with pip install -e
+    root = Path(__file__).resolve().parent.parent
+    skip = shutil.ignore_patterns("__pycache__")
+    for folder in ("mlkit", "tools"):
+        shutil.copytree(root / folder, tmp_path / folder, ignore=skip)
+    probe = subprocess.run([sys.executable, "-c", "from tools.sandbox import mlkit_mismatch;"
+                            " print(mlkit_mismatch())"], cwd=tmp_path, capture_output=True,
+                           text=True, check=True)
+    copy = os.path.realpath(tmp_path)
+    assert f"this course's mlkit is {copy}/mlkit" in probe.stdout
+    assert f"is {os.path.realpath(root)}/mlkit" in probe.stdout
+    assert f"pip install -e {copy}" in probe.stdout
+    course = subprocess.run([sys.executable, "-m", "tools.course", "autograde", "ps1"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert course.returncode == 2 and "the grader's sandbox would not find it" in course.stderr
+
+
 def test_a_change_anywhere_in_tools_or_mlkit_replaces_the_judge_server(tmp_path, monkeypatch):
     """The server imports the judge's code once; editing any of it, in a subpackage such as
     mlkit/plotting/ too, or adding a module, must give a new stamp (and so a new server)."""

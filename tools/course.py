@@ -174,7 +174,7 @@ def _print_totals(coursedir, assignment: str, students) -> None:
 
 def check_isolation(isolation: str) -> str | None:
     """Why grading with ``isolation`` cannot start here (None: it can)."""
-    from tools.sandbox import bwrap_available
+    from tools.sandbox import bwrap_available, mlkit_mismatch
 
     if isolation == "bwrap":
         problem = bwrap_available()
@@ -182,7 +182,7 @@ def check_isolation(isolation: str) -> str | None:
             return (f"{problem}. The autograder runs each submission in a bubblewrap "
                     "sandbox; install it, or grade with --isolation=process (read what that "
                     "leaves unprotected in tools/sandbox.py).")
-    return None
+    return mlkit_mismatch()
 
 
 def cmd_autograde(root: Path, args, extra) -> int:

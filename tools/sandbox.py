@@ -82,6 +82,29 @@ def bwrap_available() -> str | None:
     return None
 
 
+def mlkit_mismatch() -> str | None:
+    """Why the worker and the judge would not import this process's mlkit, or None.
+
+    They run ``python -I`` (no current folder, no PYTHONPATH on sys.path), so they import
+    the mlkit that the environment has installed. When that is another checkout of the
+    course (``pip install -e`` run elsewhere), the sandbox, which shows only this mlkit,
+    has none, and every test cell that needs it fails."""
+    import mlkit
+
+    here = os.path.dirname(os.path.realpath(mlkit.__file__))
+    probe = subprocess.run(
+        [sys.executable, "-I", "-c",
+         "import mlkit, os; print(os.path.dirname(os.path.realpath(mlkit.__file__)))"],
+        capture_output=True, text=True, cwd="/")
+    there = probe.stdout.strip() if probe.returncode == 0 else None
+    if there == here:
+        return None
+    found = f"is {there}" if there else "has none"
+    return (f"this course's mlkit is {here}, but the Python environment's ({sys.executable}) "
+            f"{found}: the grader's sandbox would not find it. Install this course into the "
+            f"environment: pip install -e {os.path.dirname(here)}")
+
+
 # --- seccomp: no new processes -----------------------------------------------------------
 _ARCH = {  # machine: (AUDIT_ARCH_*, {syscall: number})
     "x86_64": (0xC000003E, {"clone": 56, "fork": 57, "vfork": 58, "clone3": 435}),
