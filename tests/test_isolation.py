@@ -483,6 +483,19 @@ def test_grading_refuses_an_environment_whose_mlkit_is_another_checkout(tmp_path
     assert course.returncode == 2 and "the grader's sandbox would not find it" in course.stderr
 
 
+def test_nbgraders_own_autograde_refuses_the_other_checkouts_mlkit_too(monkeypatch):
+    # `nbgrader autograde` and the Formgrader run IsolatedExecute without tools.course
+    import nbformat
+
+    from tools import nbgrader_plugins
+
+    assert nbgrader_plugins._mlkit_mismatch() is None
+    monkeypatch.setattr(nbgrader_plugins, "_mlkit_mismatch", lambda: "mlkit is elsewhere")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    with pytest.raises(RuntimeError, match="cannot grade: mlkit is elsewhere"):
+        nbgrader_plugins.IsolatedExecute().preprocess(nb, {})
+
+
 def test_a_change_anywhere_in_tools_or_mlkit_replaces_the_judge_server(tmp_path, monkeypatch):
     """The server imports the judge's code once; editing any of it, in a subpackage such as
     mlkit/plotting/ too, or adding a module, must give a new stamp (and so a new server)."""

@@ -44,7 +44,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from queue import Empty
 from time import monotonic
@@ -267,6 +267,9 @@ class IsolatedExecute(SafeExecute):
                   ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        problem = _mlkit_mismatch()
+        if problem:  # every test needing mlkit would fail: refuse rather than grade low
+            raise RuntimeError(f"cannot grade: {problem}")
         info = (resources or {}).get("nbgrader", {})
         trusted, tests = self._trusted_cells(info)
         code = [c for c in nb.cells if c.cell_type == "code"]
@@ -368,6 +371,14 @@ def _pin(cpu) -> None:
     """In a judge's process, before exec: the judge and its sandbox share one CPU."""
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
+
+
+@cache
+def _mlkit_mismatch() -> str | None:
+    """tools.sandbox.mlkit_mismatch, once per process (it starts a Python)."""
+    from tools.sandbox import mlkit_mismatch
+
+    return mlkit_mismatch()
 
 
 def _code_stamp() -> tuple:
