@@ -54,6 +54,11 @@ def _lift(other) -> Value:
 
 def _node(data: float, parents: tuple, op: str, local_grads: tuple) -> Value:
     """The result of an operation, linked to its parents and d(result)/d(parent) for each."""
+    if not (math.isfinite(data) and all(math.isfinite(g) for g in local_grads)):
+        # every Value is finite, so this is an overflow (its result or a local gradient)
+        raise OverflowError(
+            f"'{op}' overflows float64 with the inputs {[p.data for p in parents]} (result "
+            f"{data}, local gradients {list(local_grads)}); rescale the inputs.")
     out = Value(0.0)
     out.data, out.parents, out.op, out.local_grads = float(data), parents, op, local_grads
     return out
@@ -129,7 +134,7 @@ class Value:
         x, y = self.data, other.data
         if y == 0.0:
             raise ZeroDivisionError(f"division by a Value with data 0.0 (numerator {x}).")
-        return _node(x / y, (self, other), "/", (1.0 / y, -x / y**2))
+        return _node(x / y, (self, other), "/", (1.0 / y, -(x / y) / y))  # y**2 can underflow
 
     def __pow__(self, k):
         if isinstance(k, Value) or not _is_real(k):
@@ -141,8 +146,13 @@ class Value:
             raise ValueError(f"x ** {k:g} with a non-integer exponent needs x > 0; got x = {x}.")
         if k < 0 and x == 0:
             raise ValueError(f"x ** {k:g} with a negative exponent needs x != 0; got x = 0.0.")
-        local = k * x ** (k - 1) if k != 0 else 0.0  # d(x^k)/dx = k x^(k-1)
-        return _node(x**k, (self,), f"**{k:g}", (local,))
+        try:
+            local = k * x ** (k - 1) if k != 0 else 0.0  # d(x^k)/dx = k x^(k-1)
+            result = x**k
+        except OverflowError:  # Python's float ** raises instead of returning inf
+            raise OverflowError(f"x ** {k:g} overflows float64 for x = {x}; rescale the "
+                                "input.") from None
+        return _node(result, (self,), f"**{k:g}", (local,))
 
     __radd__ = __add__  # number + Value: addition and multiplication commute
     __rmul__ = __mul__

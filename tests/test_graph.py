@@ -464,3 +464,21 @@ def test_composite_gradients_match_finite_differences(args):
         if i == 1 and abs(args[1]) <= 2 * H:
             continue  # relu(-b) has a kink at b = 0: a difference across it means nothing
         assert abs(a - n) <= 1e-6 * max(1.0, abs(n)), (i, args, analytic, numeric)
+
+
+def test_overflow_and_underflow_name_the_operation():
+    # a sum or product beyond float64 would silently be inf; x ** k raises a bare (34, ...)
+    with pytest.raises(OverflowError, match=r"'\+' overflows float64 with the inputs \[1e\+308"):
+        Value(1e308) + Value(1e308)
+    with pytest.raises(OverflowError, match=r"'\*' overflows float64"):
+        Value(1e200) * Value(1e200)
+    with pytest.raises(OverflowError, match=r"x \*\* 2 overflows float64 for x = 1e\+200"):
+        Value(1e200) ** 2
+    # y**2 = 1e-340 underflows to 0, but d(x/y)/dy = -(x/y)/y = -1e140 is a float
+    x, y = Value(1e-200), Value(1e-170)
+    q = x / y
+    q.backward()
+    assert q.data == pytest.approx(1e-30) and y.grad == pytest.approx(-1e140)
+    # when the gradient itself is beyond float64, the error says so (not "division by 0")
+    with pytest.raises(OverflowError, match=r"'/' overflows float64"):
+        Value(1.0) / Value(1e-170)
