@@ -132,13 +132,14 @@ A ?=
 STUDENT ?=
 NB ?=
 FORCE ?=
+DUE ?=
 COURSE := $(PY) -m tools.course
 need-A = $(if $(A),,$(error name the assignment: make $@ A=01_perceptron))
 
-release: $(STAMP) ## regenerate and release: make release A=01_perceptron (FORCE=1 to replace it)
-	$(need-A)$(COURSE) release $(A) $(if $(FORCE),--force)
+release: $(STAMP) ## regenerate and release: make release A=01_perceptron [DUE="2026-12-14 23:59"] [FORCE=1]
+	$(need-A)$(COURSE) release $(A) $(if $(FORCE),--force) $(if $(DUE),--duedate "$(DUE)")
 
-collect: $(STAMP) ## collect the submissions of A from the exchange (newest wins)
+collect: $(STAMP) ## collect the submissions of A (the newest; with a due date, the newest by then)
 	$(need-A)$(COURSE) collect $(A)
 
 autograde: $(STAMP) ## check and autograde A, everyone or STUDENT=id

@@ -3,7 +3,8 @@
 An instructor (``python -m tools.course``) and five students (``python -m tools.student``,
 each in their own folder, with their own Jupyter data folder and no instructor config)
 go through release, fetch, validate, submit, collect, autograde, a manual grade, a
-regrade, a resubmission, feedback, export and the summary. The students:
+regrade, a due date with a late resubmission, feedback, export and the summary. The
+students:
 
 - ``perfect``: every answer right (100);
 - ``blank``: submits the release untouched (0);
@@ -29,7 +30,9 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
@@ -173,16 +176,27 @@ def cycle(tmp_path_factory):
     out["scores"] = _scores(course)
     out["submitted_unchanged_by_autograde"] = _checksums(course / "submitted") == submitted
 
-    # The instructor overrides one automatic grade; partial submits again (same work, new
-    # time stamp); collect replaces the submission; the instructor regrades partial.
+    # The instructor overrides one automatic grade and sets the due date to now; partial
+    # submits again after it (same work, new time stamp); a plain collect keeps the
+    # submission made by the due date; the instructor takes partial's late one
+    # (--latest) and regrades partial, who is reported late.
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         gb.find_grade("test_ex3_perceptron_update", A, A, "partial").manual_score = MANUAL
         gb.db.commit()
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    out["duedate"] = instructor("duedate", A, due.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    out["duedate_shown"] = instructor("duedate", A)
+    time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.1)
     out["resubmit"] = student("partial", "submit", A, "--student=partial", "--no-validate")
-    instructor("collect", A, "--ExchangeCollect.check_owner=False")
+    on_time = _checksums(course / "submitted")
+    out["collect_by_duedate"] = instructor("collect", A, "--ExchangeCollect.check_owner=False")
+    out["kept_on_time"] = _checksums(course / "submitted") == on_time
+    out["collect_latest"] = instructor("collect", A, "--student=partial", "--latest",
+                                       "--ExchangeCollect.check_owner=False")
     resubmitted = _checksums(course / "submitted")
+    out["late_collected"] = resubmitted != on_time
     out["regrade"] = instructor("autograde", A, "--student=partial", "--force", *TIMEOUT)
     out["after_regrade"] = _scores(course)["partial"]
 
@@ -288,6 +302,22 @@ def test_manual_grade_survives_resubmission_and_regrade(cycle):
     assert "Submitted as: intro-dl 01_perceptron" in cycle["resubmit"]
     assert cycle["after_regrade"]["test_ex3_perceptron_update"] == MANUAL
     assert sum(cycle["after_regrade"].values()) == EXPECTED["partial"] + MANUAL
+
+
+def test_due_date_decides_what_is_collected_and_who_is_late(cycle):
+    assert "$ nbgrader db assignment add 01_perceptron '--duedate=" in cycle["duedate"]
+    assert re.search(rf"{A} is due \d{{4}}-\d\d-\d\d \d\d:\d\d UTC", cycle["duedate_shown"])
+    # partial's resubmission came after the due date: a plain collect keeps the earlier one
+    assert "--before-duedate" in cycle["collect_by_duedate"]
+    assert cycle["kept_on_time"]
+    assert "--before-duedate" not in cycle["collect_latest"]
+    assert cycle["late_collected"]
+    assert re.search(r"partial +32\.50 / 100 +late by \d+ s\n", cycle["regrade"]), cycle["regrade"]
+    with (cycle["course"] / "reports" / "grades.csv").open() as fh:
+        rows = {r["student_id"]: r for r in csv.DictReader(fh) if r["assignment"] == A}
+    assert rows["partial"]["timestamp"] > rows["partial"]["duedate"]
+    assert all(rows[s]["timestamp"] < rows[s]["duedate"] for s in STUDENTS if s != "partial")
+    assert {r["late_submission_penalty"] for r in rows.values()} == {"0.0"}
 
 
 def test_no_submitted_file_changes(cycle):

@@ -5,8 +5,10 @@ elsewhere). Each step runs nbgrader's own command and prints it first, so what h
 can be repeated by hand::
 
     python -m tools.course generate [ASSIGNMENT ...]   # solutions/ -> assignments/ (+ gradebook)
-    python -m tools.course release ASSIGNMENT          # ... and put it in the exchange
-    python -m tools.course collect ASSIGNMENT          # exchange -> submitted/ (newest wins)
+    python -m tools.course release ASSIGNMENT [--duedate WHEN]  # ... and put it in the exchange
+    python -m tools.course duedate ASSIGNMENT [WHEN | none]      # show, set or clear it
+    python -m tools.course collect ASSIGNMENT [--latest]  # exchange -> submitted/ (the newest
+                                                       # by the due date, if there is one)
     python -m tools.course autograde ASSIGNMENT [--student ID] [--force] [--jobs N]
                                      [--isolation bwrap|process]
     python -m tools.course feedback ASSIGNMENT [--student ID]   # feedback/ -> exchange
@@ -34,13 +36,14 @@ import argparse
 import csv
 import glob
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
 
 import nbformat
 
-from tools import grading
+from tools import duedate, grading
 
 __all__ = ["main", "load_coursedir", "precheck", "summarize", "student_config"]
 
@@ -49,7 +52,7 @@ REPORTS = "reports"
 
 def run_nbgrader(root: Path, *args: str) -> int:
     """Run ``nbgrader <args>`` in the course root, echoing the command; return its exit code."""
-    print("$ nbgrader " + " ".join(args), flush=True)
+    print("$ " + shlex.join(["nbgrader", *args]), flush=True)
     return grading.nbgrader_main(list(args), cwd=root)
 
 
@@ -169,7 +172,12 @@ def _print_totals(coursedir, assignment: str, students) -> None:
         for student in sorted(students):
             if student in subs:
                 s = subs[student]
-                print(f"  {student:<24} {s.score:6.2f} / {s.max_score:g}")
+                late, penalty = "", s.late_submission_penalty or 0
+                if s.total_seconds_late > 0:
+                    late = f"   late by {duedate.lateness(s.total_seconds_late)}"
+                    if penalty:
+                        late += f": {s.score:g} less a late penalty of {penalty:g}"
+                print(f"  {student:<24} {s.score - penalty:6.2f} / {s.max_score:g}{late}")
 
 
 def check_isolation(isolation: str) -> str | None:
@@ -250,7 +258,7 @@ def _autograde_in_parallel(root: Path, options: list[str], todo, jobs: int,
     import subprocess
 
     queue = list(todo)
-    print(f"$ nbgrader autograde {' '.join(options)}  (in {jobs} processes, one student at "
+    print(f"$ nbgrader autograde {shlex.join(options)}  (in {jobs} processes, one student at "
           f"a time each, {len(todo)} submissions)", flush=True)
     selector, current, status = selectors.DefaultSelector(), {}, 0
 
@@ -422,10 +430,12 @@ def cmd_simple(root: Path, args, extra) -> int:
         ids = a or sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
         steps = [["generate_assignment", i, "--force"] for i in ids]
     elif args.command == "release":
+        due = _parse_duedate(args.duedate) if args.duedate else None
         steps = [["generate_assignment", a, "--force"],
+                 *([duedate.nbgrader_step(a, due)] if due else []),
                  ["release_assignment", a, *(["--force"] if args.force else [])]]
     elif args.command == "collect":
-        steps = [["collect", a, "--update"]]
+        steps = [["collect", a, "--update", *who, *_collect_policy(root, a, args.latest)]]
     elif args.command == "feedback":
         steps = [["generate_feedback", a, "--force", *who], ["release_feedback", a, *who]]
     else:  # export
@@ -441,6 +451,36 @@ def cmd_simple(root: Path, args, extra) -> int:
     return 0
 
 
+# --- due dates (tools/duedate.py) ------------------------------------------------------------
+def _parse_duedate(text: str):
+    try:
+        return duedate.parse(text)
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
+
+
+def _collect_policy(root: Path, assignment: str, latest: bool) -> list[str]:
+    return duedate.collect_options(load_coursedir(root)[1], assignment, latest)
+
+
+def cmd_duedate(root: Path, args, extra) -> int:
+    """Show, set or clear the due date of an assignment (one the course has)."""
+    a, coursedir = args.assignment, load_coursedir(root)[1]
+    source = root / coursedir.source_directory
+    if not (source / a / f"{a}.ipynb").exists():
+        known = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
+        print(f"error: the course has no assignment {a!r} (no {source / a / a}.ipynb); "
+              f"it has: {', '.join(known)}", file=sys.stderr)
+        return 2
+    if args.when is None:
+        print(duedate.show(coursedir, a))
+        return 0
+    if args.when.lower() == "none":
+        print(duedate.clear(coursedir, a))
+        return 0
+    return run_nbgrader(root, *duedate.nbgrader_step(a, _parse_duedate(args.when)), *extra)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -451,8 +491,18 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="generate, then release an assignment to the exchange")
     p.add_argument("assignment")
     p.add_argument("--force", action="store_true", help="replace an earlier release")
-    p = sub.add_parser("collect", help="collect the submissions (a newer one replaces)")
+    p.add_argument("--duedate", metavar="WHEN", help="record the due date, e.g. "
+                   "'2026-12-14 23:59' (this machine's time zone) or "
+                   "'2026-12-14 23:59 Europe/Berlin'")
+    p = sub.add_parser("duedate", help="show, set or clear (none) an assignment's due date")
     p.add_argument("assignment")
+    p.add_argument("when", nargs="?", help="as for release --duedate; none clears it")
+    p = sub.add_parser("collect", help="collect the submissions (a newer one replaces; with "
+                       "a due date, the newest made by then)")
+    p.add_argument("assignment")
+    p.add_argument("--latest", action="store_true", help="take the newest submission even "
+                   "if it came after the due date (with --student: an extension)")
+    p.add_argument("--student", help="only this student")
     p = sub.add_parser("autograde", help="check, then autograde submissions")
     p.add_argument("assignment")
     p.add_argument("--student", help="only this student")
@@ -485,6 +535,8 @@ def main(argv=None) -> int:
         return cmd_autograde(root, args, extra)
     if args.command == "summary":
         return cmd_summary(root, args, extra)
+    if args.command == "duedate":
+        return cmd_duedate(root, args, extra)
     if args.command == "student-config":
         sys.stdout.write(student_config(load_coursedir(root)[0]))
         return 0

@@ -138,14 +138,21 @@ def nbgrader_env(keep: bool = False) -> dict[str, str]:
     return env
 
 
+def alembic_on_path() -> None:
+    """Put the venv's ``bin/`` on PATH: nbgrader runs ``alembic`` when it creates a
+    gradebook (``Gradebook(...)`` or any command), and a venv's executables are on PATH
+    only when it is activated."""
+    if str(BIN) not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
 def nbgrader_main(args: list[str], cwd: Path | None = None) -> int:
     """Run one ``nbgrader`` command in this process, as the ``nbgrader`` executable would
     (configuration from ``cwd``, default: the current directory); return its exit code.
     Saves starting a second interpreter, which costs seconds (nbgrader imports a lot)."""
     from nbgrader.apps.nbgraderapp import NbGraderApp
 
-    if str(BIN) not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic
+    alembic_on_path()
     before = Path.cwd()
     try:
         os.chdir(cwd or before)

@@ -1,0 +1,156 @@
+"""Due dates, as nbgrader keeps them: one per assignment, in the gradebook, in UTC.
+
+``python -m tools.course release A --duedate WHEN`` (or ``duedate A WHEN``) records it;
+``collect`` then takes, for each student, the newest submission made by the due date
+(nbgrader's ``--before-duedate``), and ``autograde`` says who submitted late and by how
+much. nbgrader's own late penalty applies on top (``--LateSubmissionPlugin.penalty_method``:
+``none``, the default, or ``zero``).
+
+``WHEN`` is a date and a time, in this machine's time zone unless one is given::
+
+    2026-12-14 23:59                 # this machine's time zone
+    2026-12-14 23:59 Europe/Berlin   # an IANA time zone name (or UTC)
+    2026-12-14T23:59+01:00           # ISO 8601 with an offset
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["parse", "for_nbgrader", "describe", "lateness", "nbgrader_step", "show", "clear",
+           "collect_options"]
+
+_EXAMPLES = ("'2026-12-14 23:59' (this machine's time zone), "
+             "'2026-12-14 23:59 Europe/Berlin' or '2026-12-14T23:59+01:00'")
+
+
+def parse(text: str) -> datetime:
+    """The moment ``text`` names, as an aware datetime in UTC.
+
+    Raises
+    ------
+    ValueError
+        For anything but a date with a time (a date alone would mean the midnight that
+        starts it, a day early), or an unknown time zone; the message shows the forms
+        that work.
+    """
+    words = str(text).split()
+    zone = None
+    if len(words) == 3 or (len(words) == 2 and "T" in words[0]):
+        name = words.pop()
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} in the due date {text!r}: use an "
+                             "IANA name such as Europe/Berlin, America/New_York or UTC") from None
+    stamp = " ".join(words)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp):
+        raise ValueError(f"the due date {text!r} has no time: a date alone would mean the "
+                         f"midnight at its start; give the time too, e.g. '{stamp} 23:59'")
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        raise ValueError(f"cannot read the due date {text!r}: give a date and a time, as in "
+                         f"{_EXAMPLES}") from None
+    if when.tzinfo is not None and zone is not None:
+        raise ValueError(f"the due date {text!r} gives both an offset and a time zone; "
+                         "give one of them")
+    if zone is not None:
+        when = when.replace(tzinfo=zone)
+    return when.astimezone(UTC)  # a naive time is this machine's local time
+
+
+def for_nbgrader(when: datetime) -> str:
+    """``when`` as ``nbgrader db assignment add --duedate`` reads it (UTC, to the second)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def describe(when: datetime) -> str:
+    """``when`` in UTC and in this machine's time zone, e.g. for the gradebook's value.
+
+    A naive ``when`` is UTC, as nbgrader stores it.
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    utc, local = when.astimezone(UTC), when.astimezone()
+    text = utc.strftime("%Y-%m-%d %H:%M UTC")
+    if local.utcoffset():
+        text += local.strftime(" (%Y-%m-%d %H:%M %Z here)")
+    return text
+
+
+def lateness(seconds: float) -> str:
+    """A duration in words: ``'2 d 3 h'``, ``'1 h 05 min'``, ``'4 min'``, ``'20 s'``."""
+    seconds = int(round(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"
+
+
+# --- the gradebook's due date, for tools.course ------------------------------------------------
+def nbgrader_step(assignment: str, when: datetime) -> list[str]:
+    """The nbgrader command that records ``when`` as the due date (announced first)."""
+    print(f"due date of {assignment}: {describe(when)}", flush=True)
+    if when < datetime.now(UTC):
+        print(f"WARNING that is in the past: every submission of {assignment} from now on "
+              "is late.", file=sys.stderr)
+    return ["db", "assignment", "add", assignment, f"--duedate={for_nbgrader(when)}"]
+
+
+def _recorded(coursedir, assignment: str):
+    """``(in the gradebook, due date or None)``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from tools.grading import alembic_on_path
+
+    alembic_on_path()
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            return True, gb.find_assignment(assignment).duedate
+        except MissingEntry:
+            return False, None
+
+
+def show(coursedir, assignment: str) -> str:
+    """What the gradebook says of the due date of ``assignment``."""
+    known, due = _recorded(coursedir, assignment)
+    if not known:
+        return f"{assignment} is not in the gradebook yet (`release` records it)."
+    return f"{assignment} is due {describe(due)}." if due else f"{assignment} has no due date."
+
+
+def clear(coursedir, assignment: str) -> str:
+    """Remove the due date of ``assignment`` (nbgrader's command cannot)."""
+    from nbgrader.api import Gradebook
+
+    from tools.grading import alembic_on_path
+
+    alembic_on_path()
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        gb.update_or_create_assignment(assignment, duedate=None)
+    return f"{assignment} has no due date now: collect takes each student's newest submission."
+
+
+def collect_options(coursedir, assignment: str, latest: bool) -> list[str]:
+    """nbgrader collect's options for the due date of ``assignment``, said aloud."""
+    due = _recorded(coursedir, assignment)[1]
+    if not due:
+        return []
+    if latest:
+        print(f"due {describe(due)}; --latest: the newest submission is collected, even if "
+              "it came later (autograde says how late)", flush=True)
+        return []
+    print(f"due {describe(due)}: for each student, the newest submission made by then (a "
+          "student with none: their newest, graded as late; --latest takes the newest)",
+          flush=True)
+    return ["--before-duedate"]
