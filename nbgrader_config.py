@@ -24,7 +24,6 @@ from nbgrader.preprocessors import (
     GetGrades,
     IgnorePattern,
     LimitOutput,
-    OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
 )
@@ -38,7 +37,12 @@ REPO = os.path.dirname(os.path.abspath(__file__))
 # throw-away course directory (tools/grading.py) finds them through PYTHONPATH.
 if os.path.isdir(os.path.join(REPO, "tools")) and REPO not in sys.path:
     sys.path.insert(0, REPO)
-from tools.nbgrader_plugins import HideHiddenTests, IsolatedExecute, RepairCells  # noqa: E402
+from tools.nbgrader_plugins import (  # noqa: E402
+    HideHiddenTests,
+    IsolatedExecute,
+    PutBackCells,
+    RepairCells,
+)
 
 # Course directory: solutions/ holds the instructor versions (nbgrader's "source"), and
 # assignments/ the generated student versions (nbgrader's "release").
@@ -53,10 +57,11 @@ c.CourseDirectory.db_url = os.environ.get(
 # Exchange (release, fetch, submit, collect). nbgrader requires the folder to exist.
 EXCHANGE = os.environ.get("NBGRADER_EXCHANGE") or os.path.join(REPO, "exchange")
 c.Exchange.root = EXCHANGE
-try:
-    os.makedirs(EXCHANGE, exist_ok=True)
-except OSError:
-    pass  # e.g. a hub's exchange owned by root; nbgrader then reports it as unwritable
+if not os.environ.get("NBGRADER_EXCHANGE"):  # one that is named must exist: not a typo's
+    try:
+        os.makedirs(EXCHANGE, exist_ok=True)
+    except OSError:
+        pass  # nbgrader then reports it as unwritable
 
 # A submission without one of the released notebooks (renamed, say 01_perceptron-Copy1.ipynb)
 # is refused, from the Assignment List and from `nbgrader submit`: the grader grades the
@@ -67,7 +72,8 @@ c.ExchangeSubmit.strict = True
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 
-# A deleted test cell is put back (and graded) instead of silently scoring 0.
+# A deleted test cell is put back (and graded) instead of silently scoring 0; PutBackCells
+# also when its answer cell is gone too (nbgrader's OverwriteCells fails the submission).
 c.OverwriteCells.add_missing_cells = True
 
 # nbgrader's autograde steps with two of them replaced (tools/nbgrader_plugins.py):
@@ -78,7 +84,7 @@ c.OverwriteCells.add_missing_cells = True
 # earned before, and the batch goes on). On a machine without bubblewrap (macOS, say),
 # set GRADING_ISOLATION=process and read what that leaves open in tools/sandbox.py.
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, RepairCells, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ClearOutput, RepairCells, OverwriteKernelspec, PutBackCells, CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
     IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,

@@ -83,11 +83,11 @@ def test_release_with_a_bad_due_date_does_nothing(tiny_course, capsys):
     assert "$ nbgrader" not in capsys.readouterr().out
 
 
-def test_duedate_names_the_assignments_when_one_is_misspelt(tiny_course, capsys):
-    status = course.main(["--root", str(tiny_course), "duedate", "01_perceptrn",
-                          "2026-12-14 23:59 UTC"])
-    assert status == 2
-    assert "no assignment '01_perceptrn'" in capsys.readouterr().err
+def test_duedate_names_the_assignments_when_one_is_misspelt(tiny_course):
+    with pytest.raises(SystemExit, match="no assignment '01_perceptrn' .*did you mean "
+                       "01_perceptron"):
+        course.main(["--root", str(tiny_course), "duedate", "01_perceptrn",
+                     "2026-12-14 23:59 UTC"])
     assert not (tiny_course / "gradebook.db").exists()
 
 

@@ -469,8 +469,9 @@ def test_grading_refuses_an_environment_whose_mlkit_is_another_checkout(tmp_path
     assert mlkit_mismatch() is None  # this checkout, installed with pip install -e
     root = Path(__file__).resolve().parent.parent
     skip = shutil.ignore_patterns("__pycache__")
-    for folder in ("mlkit", "tools"):
+    for folder in ("mlkit", "tools", "solutions/01_perceptron"):
         shutil.copytree(root / folder, tmp_path / folder, ignore=skip)
+    shutil.copy(root / "nbgrader_config.py", tmp_path)
     probe = subprocess.run([sys.executable, "-c", "from tools.sandbox import mlkit_mismatch;"
                             " print(mlkit_mismatch())"], cwd=tmp_path, capture_output=True,
                            text=True, check=True)
@@ -478,7 +479,7 @@ def test_grading_refuses_an_environment_whose_mlkit_is_another_checkout(tmp_path
     assert f"this course's mlkit is {copy}/mlkit" in probe.stdout
     assert f"is {os.path.realpath(root)}/mlkit" in probe.stdout
     assert f"pip install -e {copy}" in probe.stdout
-    course = subprocess.run([sys.executable, "-m", "tools.course", "autograde", "ps1"],
+    course = subprocess.run([sys.executable, "-m", "tools.course", "autograde", "01_perceptron"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert course.returncode == 2 and "the grader's sandbox would not find it" in course.stderr
 

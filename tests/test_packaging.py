@@ -221,7 +221,7 @@ def test_nbgrader_config_follows_design(monkeypatch, tmp_path):
     assert course.release_directory == "assignments"
     assert course.db_url == f"sqlite:///{ROOT / 'gradebook.db'}"
     assert Path(c.Exchange.root) == exchange
-    assert exchange.is_dir(), "the config must create the exchange folder"
+    assert not exchange.exists(), "a named exchange is not created (a typo would be)"
     assert c.Execute.timeout > 0
     assert c.OverwriteCells.add_missing_cells is True
     assert c.ClearSolutions.code_stub["python"] == "# YOUR CODE HERE\nraise NotImplementedError()"

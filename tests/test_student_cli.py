@@ -20,6 +20,7 @@ RELEASE = grading.ROOT / "assignments" / A / f"{A}.ipynb"
 def nbgrader_calls(monkeypatch):
     calls = []
     monkeypatch.setattr(student, "_nbgrader", lambda *args: calls.append(args) or 0)
+    monkeypatch.setattr(student, "_setup_problem", lambda args: None)  # configured
     return calls
 
 
@@ -146,3 +147,39 @@ def test_folder_of_a_nested_assignment_is_the_course_one(tmp_path, monkeypatch):
     assert student._folder(A, "a-course") == Path("a-course") / A
     (tmp_path / A).mkdir()
     assert student._folder(A) == Path(A)
+
+
+@pytest.mark.parametrize("command", ["fetch", "submit"])
+def test_inside_the_assignment_folder_is_refused(tmp_path, monkeypatch, capsys,
+                                                 nbgrader_calls, command):
+    """Not "fetch the assignment first": fetching there nests a blank copy, which
+    `submit` would then hand in instead of the student's work."""
+    (tmp_path / A).mkdir()
+    shutil.copy(RELEASE, tmp_path / A / f"{A}.ipynb")
+    monkeypatch.chdir(tmp_path / A)
+    assert student.main([command, A, *(["--no-validate"] if command == "submit" else [])]) == 1
+    assert "you are inside the assignment folder" in capsys.readouterr().err
+    assert nbgrader_calls == []
+
+
+def test_no_course_id_names_the_courses_offering_it(tmp_path, monkeypatch, capsys):
+    for course in ("intro-dl", "other-101"):
+        (tmp_path / "exchange" / course / "outbound" / A).mkdir(parents=True)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.Exchange.root = {str(tmp_path / 'exchange')!r}\n")
+    monkeypatch.chdir(tmp_path / "home")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "none"))
+    monkeypatch.setattr(student, "_nbgrader", lambda *args: pytest.fail("nbgrader ran"))
+    assert student.main(["fetch", A]) == 1
+    err = capsys.readouterr().err
+    assert f"{A} is offered by: intro-dl, other-101. Add --course=intro-dl" in err, err
+
+
+def test_validate_refuses_a_notebook_without_nbgrader_cells(tmp_path):
+    nb = nbformat.read(RELEASE, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+    nbformat.write(nb, tmp_path / "pasted.ipynb")
+    [failure] = student.validate(tmp_path / "pasted.ipynb")
+    assert "lost their nbgrader metadata" in failure

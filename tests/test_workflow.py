@@ -134,6 +134,7 @@ def cycle(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("workflow")
     course, exchange = tmp / "course", tmp / "exchange"
     course.mkdir()
+    exchange.mkdir()  # as on a hub: created first (a missing one is refused: a typo?)
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions" / A, course / "solutions" / A)
     teacher = _env(NBGRADER_EXCHANGE=str(exchange))
@@ -388,17 +389,17 @@ def test_summary_per_exercise(cycle):
 
 
 def test_config_replaces_only_the_steps_nbgrader_lacks(monkeypatch):
-    """nbgrader_config.py lists nbgrader's own autograde steps with two replaced; if a new
+    """nbgrader_config.py lists nbgrader's own autograde steps with three replaced; if a new
     nbgrader changes its defaults, this fails instead of silently dropping a step."""
     from nbgrader.converters import Autograde, GenerateFeedback
-    from nbgrader.preprocessors import DeduplicateIds, Execute
+    from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells
     from traitlets.config.loader import PyFileConfigLoader
 
-    from tools.nbgrader_plugins import HideHiddenTests, IsolatedExecute, RepairCells
+    from tools.nbgrader_plugins import HideHiddenTests, IsolatedExecute, PutBackCells, RepairCells
 
     monkeypatch.delenv("NBGRADER_EXCHANGE", raising=False)
     c = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
-    swap = {DeduplicateIds: RepairCells, Execute: IsolatedExecute}
+    swap = {DeduplicateIds: RepairCells, Execute: IsolatedExecute, OverwriteCells: PutBackCells}
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         default = Autograde.class_traits()[name].default()
         assert c.Autograde[name] == [swap.get(p, p) for p in default], name
@@ -469,3 +470,42 @@ def test_hide_hidden_tests_keeps_visible_code_and_the_message():
                            f"    {placeholder}")
     assert "secret" not in "".join(cell.outputs[0].traceback)
     assert "AssertionError\x1b[0m: b must be 3" in cell.outputs[0].traceback[0]
+
+
+def test_a_deleted_exercise_is_put_back_not_a_failed_submission(tmp_path):
+    """Answer cell and test cells deleted together: nbgrader's OverwriteCells raised
+    KeyError (the whole submission failed, 0 points); the tests go back after the
+    exercise's introduction and the other exercises keep their points."""
+    from nbgrader.api import Gradebook
+    from traitlets.config import Config
+
+    from tools.nbgrader_plugins import PutBackCells
+
+    release = grading.load_release(A)
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    grading.alembic_on_path()  # a new gradebook runs `alembic`
+    with Gradebook(url) as gb:  # the gradebook as `generate_assignment` fills it
+        gb.add_assignment(A)
+        gb.add_notebook(A, A)
+        for cell in release.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not meta:
+                continue
+            gb.add_source_cell(meta["grade_id"], A, A, cell_type=cell.cell_type,
+                               source=cell.source, locked=meta.get("locked", False),
+                               checksum=meta.get("checksum"))
+            if meta.get("grade"):
+                gb.add_grade_cell(meta["grade_id"], A, A, max_score=meta.get("points", 0),
+                                  cell_type=cell.cell_type)
+            if meta.get("solution"):
+                gb.add_solution_cell(meta["grade_id"], A, A)
+    gone = {"ex6_xor", "test_ex6_xor_min_mistakes", "test_ex6_xor_separable"}
+    nb = nbformat.from_dict(release)
+    nb.cells = [c for c in nb.cells if _gid(c) not in gone]
+    config = Config()
+    config.OverwriteCells.add_missing_cells = True
+    resources = {"nbgrader": {"db_url": url, "assignment": A, "notebook": A, "student": "x"}}
+    nb, _ = PutBackCells(config=config)(nb, resources)
+    ids = [_gid(c) for c in nb.cells]
+    after = ids.index("ex6_intro")
+    assert ids[after + 1:after + 3] == ["test_ex6_xor_min_mistakes", "test_ex6_xor_separable"]

@@ -62,8 +62,9 @@ def load_coursedir(root: Path):
     from traitlets.config.loader import PyFileConfigLoader
 
     if not (root / "nbgrader_config.py").exists():
-        raise SystemExit(f"error: no nbgrader_config.py in {root}; run from the course root "
-                         "or pass --root.")
+        above = next((p for p in root.parents if (p / "nbgrader_config.py").exists()), None)
+        raise SystemExit(f"error: no nbgrader_config.py in {root}; run from the course root"
+                         + (f" ({above}: cd {above})" if above else "") + " or pass --root.")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     coursedir = CourseDirectory(config=config)
     if "root" not in config.CourseDirectory:
@@ -118,6 +119,13 @@ def precheck(coursedir, assignment: str, student: str = "*"):
                               "scores 0; ask the student to resubmit"))
                 continue
             found += [(notebook, problem, action) for _, problem, action in cell_problems]
+            if not ids & {c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                          for c in nb.cells}:
+                found.append((notebook, "none of its cells is a cell of the assignment (their "
+                              "nbgrader metadata is gone: pasted into a new notebook?)",
+                              "its tests are put back but no answer is found; ask the "
+                              "student to fetch the assignment into another folder, paste "
+                              "the answers into its answer cells and submit again"))
         if found:
             problems[name] = found
     return problems, unreadable
@@ -420,11 +428,62 @@ def student_config(config) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_assignment(root: Path, name: str) -> str:
+    """``name`` as nbgrader needs it (no trailing slash: ``01_perceptron/`` would record an
+    assignment named '' in the gradebook), or exit naming the assignments in solutions/."""
+    import difflib
+
+    name = name.rstrip("/")
+    source = root / load_coursedir(root)[1].source_directory
+    known = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        raise SystemExit(f"error: no assignment {name!r} in {source}"
+                         + (f"; did you mean {close[0]}?" if close else "")
+                         + f" (the assignments: {', '.join(known)})")
+    return name
+
+
+def check_exchange(config) -> None:
+    """Exit if NBGRADER_EXCHANGE names a folder that does not exist (nbgrader would create
+    it, and students would never see what is released there); say which exchange is used."""
+    root, env = config.Exchange.root, os.environ.get("NBGRADER_EXCHANGE")
+    if env and not Path(env).is_dir():
+        raise SystemExit(f"error: NBGRADER_EXCHANGE={env} is not a folder; fix the path, or "
+                         f"create the exchange: mkdir -p {env} && chmod 777 {env}")
+    print(f"exchange: {root}" + ("" if env else " (NBGRADER_EXCHANGE is not set: the "
+                                 "course's own exchange/)"), flush=True)
+
+
+def _generate(root: Path, step: list[str], extra) -> int:
+    """``nbgrader generate_assignment``, restoring the student version it deletes first
+    (``--force``) when it fails: nbgrader refuses, for one, to add or remove a graded cell
+    once there are submissions, after removing assignments/<a>/."""
+    import tempfile
+
+    release = Path(load_coursedir(root)[1].format_path(
+        load_coursedir(root)[1].release_directory, ".", step[1]))
+    with tempfile.TemporaryDirectory() as tmp:
+        if release.is_dir():
+            shutil.copytree(release, Path(tmp) / "copy", symlinks=True)
+        status = run_nbgrader(root, *step, *extra)
+        if status and (Path(tmp) / "copy").is_dir():
+            shutil.rmtree(release, ignore_errors=True)
+            shutil.copytree(Path(tmp) / "copy", release, symlinks=True)
+            print(f"error: generating {step[1]} failed (see above); {release} is restored as "
+                  "it was and nothing was released. (If nbgrader says it cannot add or remove "
+                  "cells because there are submissions: keep the cell, give it 0 points.)",
+                  file=sys.stderr)
+    return status
+
+
 def cmd_simple(root: Path, args, extra) -> int:
     """The commands that are one or two nbgrader commands each."""
     a, who = getattr(args, "assignment", None), []
     if getattr(args, "student", None):
         who = [f"--student={args.student}"]
+    if args.command in ("release", "collect", "feedback"):
+        check_exchange(load_coursedir(root)[0])
     if args.command == "generate":
         source = root / load_coursedir(root)[1].source_directory
         ids = a or sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
@@ -443,7 +502,10 @@ def cmd_simple(root: Path, args, extra) -> int:
         to.parent.mkdir(parents=True, exist_ok=True)
         steps = [["export", f"--to={to.resolve()}"]]
     for step in steps:
-        status = run_nbgrader(root, *step, *extra)
+        if step[0] == "generate_assignment":
+            status = _generate(root, step, extra)
+        else:
+            status = run_nbgrader(root, *step, *extra)
         if status:
             return status
     if args.command == "export":
@@ -464,14 +526,8 @@ def _collect_policy(root: Path, assignment: str, latest: bool) -> list[str]:
 
 
 def cmd_duedate(root: Path, args, extra) -> int:
-    """Show, set or clear the due date of an assignment (one the course has)."""
+    """Show, set or clear the due date of an assignment (main has checked its name)."""
     a, coursedir = args.assignment, load_coursedir(root)[1]
-    source = root / coursedir.source_directory
-    if not (source / a / f"{a}.ipynb").exists():
-        known = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
-        print(f"error: the course has no assignment {a!r} (no {source / a / a}.ipynb); "
-              f"it has: {', '.join(known)}", file=sys.stderr)
-        return 2
     if args.when is None:
         print(duedate.show(coursedir, a))
         return 0
@@ -531,6 +587,14 @@ def main(argv=None) -> int:
     if bad:
         _parser().error(f"unrecognized arguments: {' '.join(bad)}")
     root = Path(args.root).resolve()
+    when = getattr(args, "duedate", None) or getattr(args, "when", None)
+    if when and when.lower() != "none":
+        _parse_duedate(when)  # a date it cannot read stops it before anything is touched
+    load_coursedir(root)  # exits unless root is the course root
+    if isinstance(getattr(args, "assignment", None), str):
+        args.assignment = check_assignment(root, args.assignment)
+    elif getattr(args, "assignment", None):  # generate
+        args.assignment = [check_assignment(root, a) for a in args.assignment]
     if args.command == "autograde":
         return cmd_autograde(root, args, extra)
     if args.command == "summary":

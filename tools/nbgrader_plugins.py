@@ -59,10 +59,11 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat import common as _nbgrader_schemas
 from nbgrader.nbgraderformat.common import SchemaMismatchError
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Enum, Integer, Unicode
 
-__all__ = ["find_problems", "RepairCells", "SafeExecute", "IsolatedExecute", "HideHiddenTests"]
+__all__ = ["find_problems", "PutBackCells", "RepairCells", "SafeExecute", "IsolatedExecute",
+           "HideHiddenTests"]
 
 JUDGE = Path(__file__).resolve().parent / "judge.py"
 
@@ -149,6 +150,32 @@ def find_problems(nb, known_ids=None) -> list[tuple[int, str, str]]:
         else:
             seen[grade_id] = index
     return problems
+
+
+class PutBackCells(OverwriteCells):
+    """nbgrader's OverwriteCells, but a deleted test cell whose answer cell is gone too (a
+    whole exercise deleted; cells pasted into a new notebook) is put back after the
+    nearest earlier cell of the assignment still there, or first. nbgrader looks up only
+    the cell just before it and fails the whole submission with a KeyError (0 points)."""
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        cells = source_nb.source_cells
+        order = [cell.name for cell in cells]
+        grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
+        solution_ids = {cell.name for cell in source_nb.solution_cells}
+        for position, name in enumerate(order):
+            where = {c["metadata"]["nbgrader"].get("grade_id"): i
+                     for i, c in enumerate(nb.cells) if "nbgrader" in c.get("metadata", {})}
+            if name not in grade_cells or name in where:
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", name)
+            before = [where[n] for n in order[:position] if n in where]
+            cell = self.missing_cell_transform(cells[position], grade_cells[name].max_score,
+                                               is_solution=name in solution_ids)
+            cell.setdefault("id", name[:64])  # (nbformat 4.5 wants one)
+            nb.cells.insert(max(before) + 1 if before else 0, cell)
+        return nb, resources
 
 
 class RepairCells(NbGraderPreprocessor):

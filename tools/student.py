@@ -77,6 +77,11 @@ def validate(path: Path, timeout: int = 120) -> list[str]:
     except Exception as err:  # noqa: BLE001 (not a notebook: say so, like any failure)
         return [f"the notebook cannot be read ({type(err).__name__}: {err}); fetch the "
                 "assignment again into another folder and copy your answers over"]
+    if not any(c.get("metadata", {}).get("nbgrader", {}).get("grade") for c in nb.cells):
+        return ["this notebook has no test cells of an assignment: it is another notebook, "
+                "or its cells lost their nbgrader metadata (pasted into a new notebook?), "
+                "and the grader would find none of your answers; fetch the assignment into "
+                "another folder and paste your answers into its answer cells"]
     out = [f"{problem}: delete one of them, or undo the change (the grader grades the "
            "first cell of each id and runs the others as ordinary cells)"
            for _, problem, _ in find_problems(nb)]
@@ -159,6 +164,11 @@ def cmd_validate(paths: list[str], timeout: int) -> int:
                 status = 1
                 continue
             notebooks = sorted(p for p in path.glob("*.ipynb"))
+        elif path.suffix != ".ipynb":
+            print(f"error: {name} is not a notebook (.ipynb); name the notebook, e.g. "
+                  "01_perceptron/01_perceptron.ipynb", file=sys.stderr)
+            status = 1
+            continue
         else:
             notebooks = [path]
         if not notebooks or not all(p.exists() for p in notebooks):
@@ -178,9 +188,10 @@ def cmd_validate(paths: list[str], timeout: int) -> int:
     return status
 
 
-def _course_id() -> str | None:
+def _course_id(key: str = "course_id") -> str | None:
     """The course id in nbgrader's configuration, as nbgrader reads it (the Jupyter config
-    folders, then ./nbgrader_config.py); None if there is none or it cannot be read."""
+    folders, then ./nbgrader_config.py); None if there is none or it cannot be read.
+    ``key="exchange"``: the exchange folder instead."""
     from jupyter_core.paths import jupyter_config_path
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -192,7 +203,35 @@ def _course_id() -> str | None:
                 config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
             except Exception:  # noqa: BLE001 (nbgrader itself will report it)
                 return None
+    if key == "exchange":
+        return config.Exchange.get("root") or None
     return config.CourseDirectory.get("course_id") or None
+
+
+def _setup_problem(args) -> str | None:
+    """What stops nbgrader from finding the course, said the way a student can fix it
+    (nbgrader says "Unwritable directory, please contact your instructor: <its default>"
+    when no configuration is found, "Re-run with --course flag" without a course id)."""
+    from nbgrader.exchange.default.exchange import Exchange
+
+    exchange = (args.exchange or _course_id("exchange")
+                or Exchange.class_traits()["root"].default_value)
+    if not Path(exchange).is_dir() and not (args.exchange or _course_id("exchange")):
+        return ("no nbgrader configuration here: run this in the folder with the "
+                "nbgrader_config.py your instructor gave you, install it as "
+                "~/.jupyter/nbgrader_config.py, or pass --exchange and --course")
+    if args.course or _course_id() or args.command == "list":
+        return None
+    offering = sorted(p.parent.parent.name
+                      for p in Path(exchange).glob(f"*/outbound/{args.assignment}"))
+    if not offering:
+        return (f"no course id is configured, and no course in the exchange {exchange} "
+                f"offers {args.assignment}; ask your instructor for nbgrader_config.py")
+    return (f"no course id is configured; in the exchange {exchange}, "
+            f"{args.assignment} is offered by: {', '.join(offering)}. Add "
+            f"--course={offering[0]}" + (" (or another)" if len(offering) > 1 else "")
+            + f", or put c.CourseDirectory.course_id = {offering[0]!r} in your "
+            "nbgrader_config.py")
 
 
 def _folder(assignment: str, course: str | None = None) -> Path:
@@ -245,6 +284,27 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return cmd_validate(args.notebook, args.timeout)
+    here = Path.cwd()
+    if (args.command != "list" and here.name == args.assignment
+            and (here / f"{args.assignment}.ipynb").exists()):
+        print(f"error: you are inside the assignment folder {here}; run this from the folder "
+              f"that holds it: cd .. && python -m tools.student {args.command} "
+              f"{args.assignment}", file=sys.stderr)
+        return 1
+    folder = _folder(args.assignment, args.course) if args.command != "list" else None
+    if args.command == "submit":
+        if not folder.is_dir():
+            print(f"error: no folder {folder}/ here; fetch the assignment first, or run this "
+                  "where the folder is.", file=sys.stderr)
+            return 1
+        problem = _missing_notebook(folder, args.assignment)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
+    problem = _setup_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     common = _common(args)
     who = [f"--student={args.student}"] if getattr(args, "student", None) else []
     if args.command == "fetch":
@@ -255,16 +315,7 @@ def main(argv=None) -> int:
     if args.command == "list":  # released and fetched, then submitted (nbgrader's cache)
         status = _nbgrader("list", *common)
         return _nbgrader("list", "--cached", *common) or status
-    folder = _folder(args.assignment, args.course)
     if args.command == "submit":
-        if not folder.is_dir():
-            print(f"error: no folder {folder}/ here; fetch the assignment first, or run this "
-                  "where the folder is.", file=sys.stderr)
-            return 1
-        problem = _missing_notebook(folder, args.assignment)
-        if problem:
-            print(f"error: {problem}", file=sys.stderr)
-            return 1
         if not args.no_validate and cmd_validate([str(folder)], 120):
             print("Submitting anyway: you can fix it and submit again before the deadline.")
         return _nbgrader("submit", args.assignment, *who, *common)
