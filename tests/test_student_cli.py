@@ -183,3 +183,50 @@ def test_validate_refuses_a_notebook_without_nbgrader_cells(tmp_path):
     nbformat.write(nb, tmp_path / "pasted.ipynb")
     [failure] = student.validate(tmp_path / "pasted.ipynb")
     assert "lost their nbgrader metadata" in failure
+
+
+def _course_here(tmp_path, monkeypatch, *released):
+    """A student's folder whose nbgrader_config.py names an exchange that offers
+    ``released`` in intro-dl (no Jupyter config folders)."""
+    exchange = tmp_path / "exchange"
+    for a in released:
+        shutil.copytree(RELEASE.parent, exchange / "intro-dl" / "outbound" / a)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'intro-dl'\n"
+        f"c.Exchange.root = {str(exchange)!r}\n")
+    monkeypatch.chdir(tmp_path / "home")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "none"))
+    return exchange
+
+
+def test_feedback_before_any_is_released_or_for_a_misspelt_assignment(tmp_path, monkeypatch,
+                                                                      capsys):
+    exchange = _course_here(tmp_path, monkeypatch, A)
+    monkeypatch.setattr(student, "_nbgrader", lambda *args: pytest.fail("nbgrader ran"))
+    assert student.main(["feedback", A]) == 0  # nbgrader: "Assignment not found at ..."
+    assert "no feedback has been released in intro-dl yet" in capsys.readouterr().out
+    assert student.main(["feedback", "01_perceptrn"]) == 1  # nbgrader: nothing, status 0
+    assert capsys.readouterr().err == (
+        f"error: no assignment 01_perceptrn was released in intro-dl (released: {A}).\n")
+    (exchange / "intro-dl" / "feedback").mkdir()
+    calls = []
+    monkeypatch.setattr(student, "_nbgrader", lambda *args: calls.append(args) or 0)
+    assert student.main(["feedback", A]) == 0
+    assert calls and calls[0][:2] == ("fetch_feedback", A)
+
+
+def test_validate_names_the_test_cells_a_student_deleted(tmp_path, monkeypatch):
+    """The grader puts deleted test cells back and runs them: validating without them
+    would say OK about tests it never ran."""
+    _course_here(tmp_path, monkeypatch, A)
+    nb = nbformat.read(RELEASE, as_version=4)
+    assert student._deleted_tests(tmp_path / A / f"{A}.ipynb", nb) == []
+    gone = ["test_ex6_xor_min_mistakes", "test_ex6_xor_separable"]
+    nb.cells = [c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") not in gone]
+    [message] = student._deleted_tests(tmp_path / A / f"{A}.ipynb", nb)
+    assert message.startswith(f"test cells deleted: {', '.join(gone)}; the grader puts them "
+                              "back and runs them")
+    # a notebook of no known assignment: nothing to compare with, nothing said
+    assert student._deleted_tests(tmp_path / "mine" / "notes.ipynb", nb) == []

@@ -82,11 +82,12 @@ def validate(path: Path, timeout: int = 120) -> list[str]:
                 "or its cells lost their nbgrader metadata (pasted into a new notebook?), "
                 "and the grader would find none of your answers; fetch the assignment into "
                 "another folder and paste your answers into its answer cells"]
+    deleted = _deleted_tests(path, nb)
     out = [f"{problem}: delete one of them, or undo the change (the grader grades the "
            "first cell of each id and runs the others as ordinary cells)"
            for _, problem, _ in find_problems(nb)]
     if not out:
-        return out + _run_tests(path, nb, timeout)
+        return deleted + _run_tests(path, nb, timeout)
     # Validate what the grader will grade: a repaired copy, next to copies of the
     # assignment's other files (the notebook may read them). Only the folder's own files:
     # its subfolders (.ipynb_checkpoints, feedback, ...) are not part of the assignment.
@@ -99,7 +100,44 @@ def validate(path: Path, timeout: int = 120) -> list[str]:
             if file.is_file() and file != path:
                 shutil.copy2(file, copy / file.name)
         nbformat.write(nb, copy / path.name)
-        return out + _run_tests(copy / path.name, nb, timeout)
+        return deleted + out + _run_tests(copy / path.name, nb, timeout)
+
+
+def _released(path: Path):
+    """The released version of the notebook at ``path`` (its assignment is its folder's
+    name): the exchange's, as nbgrader's configuration names it, else this repository's
+    ``assignments/``; None if neither has it."""
+    import nbformat
+
+    from tools.grading import ROOT
+
+    places = [ROOT / "assignments" / path.parent.name / path.name]
+    exchange, course = _course_id("exchange"), _course_id()
+    if exchange and course:
+        places.insert(0, Path(exchange) / course / "outbound" / path.parent.name / path.name)
+    for place in places:
+        try:
+            return nbformat.read(place, as_version=4)
+        except Exception:  # noqa: BLE001 (missing or unreadable: try the next one)
+            continue
+    return None
+
+
+def _deleted_tests(path: Path, nb) -> list[str]:
+    """A failure naming the released test cells missing from ``nb``: the grader puts them
+    back and runs them, so validating without them says nothing about them."""
+    released = _released(path)
+    if released is None:
+        return []
+    have = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    gone = [meta["grade_id"] for c in released.cells
+            if (meta := c.get("metadata", {}).get("nbgrader", {})).get("grade")
+            and not meta.get("solution") and meta.get("grade_id") not in have]
+    if not gone:
+        return []
+    return [f"test cells deleted: {', '.join(gone)}; the grader puts them back and runs "
+            "them, so they were not checked here: undo the deletion (in JupyterLab, Esc then "
+            "Z) or copy them from a fresh fetch into another folder"]
 
 
 def _run_tests(path: Path, nb, timeout: int) -> list[str]:
@@ -234,6 +272,25 @@ def _setup_problem(args) -> str | None:
             "nbgrader_config.py")
 
 
+def _no_feedback_yet(args) -> str | None:
+    """Why there is no feedback to fetch, when the exchange shows it: nbgrader says
+    "Assignment not found at: <exchange>/<course>/feedback" before the first feedback of
+    the course is released, and nothing for a misspelt assignment."""
+    exchange = args.exchange or _course_id("exchange")
+    course = args.course or _course_id()
+    if not (exchange and course and (Path(exchange) / course).is_dir()):
+        return None  # nbgrader says what is wrong
+    outbound = Path(exchange) / course / "outbound"
+    if not (outbound / args.assignment).is_dir():
+        released = sorted(p.name for p in outbound.glob("*") if p.is_dir())
+        return (f"no assignment {args.assignment} was released in {course}"
+                + (f" (released: {', '.join(released)})" if released else "") + ".")
+    if not (Path(exchange) / course / "feedback").is_dir():
+        return (f"no feedback has been released in {course} yet: it comes after grading, "
+                "when your instructor releases it.")
+    return None
+
+
 def _folder(assignment: str, course: str | None = None) -> Path:
     """Where nbgrader keeps a fetched assignment: ./<assignment>, or ./<course>/<assignment>
     when the exchange is set up with ``path_includes_course``. Without a course id, the
@@ -319,6 +376,11 @@ def main(argv=None) -> int:
         if not args.no_validate and cmd_validate([str(folder)], 120):
             print("Submitting anyway: you can fix it and submit again before the deadline.")
         return _nbgrader("submit", args.assignment, *who, *common)
+    problem = _no_feedback_yet(args)
+    if problem:
+        misspelt = problem.startswith("no assignment")
+        print(("error: " if misspelt else "") + problem, file=sys.stderr if misspelt else None)
+        return int(misspelt)
     status = _nbgrader("fetch_feedback", args.assignment, *who, *common)
     files = sorted(_folder(args.assignment, args.course).glob("feedback/*/*.html"))
     if status == 0 and files:
