@@ -6,13 +6,12 @@ the late report) runs in tests/test_workflow.py.
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import UTC, datetime
 
 import pytest
 
-from tools import course, duedate, grading
+from tools import course, duedate
 
 
 @pytest.fixture
@@ -67,33 +66,25 @@ def test_lateness_in_words(seconds, text):
     assert duedate.lateness(seconds) == text
 
 
-@pytest.fixture
-def tiny_course(tmp_path):
-    shutil.copy(grading.ROOT / "nbgrader_config.py", tmp_path)
-    shutil.copytree(grading.ROOT / "solutions" / "01_perceptron",
-                    tmp_path / "solutions" / "01_perceptron")
-    return tmp_path
-
-
-def test_release_with_a_bad_due_date_does_nothing(tiny_course, capsys):
+def test_release_with_a_bad_due_date_does_nothing(course_copy, capsys):
     with pytest.raises(SystemExit, match="has no time"):
-        course.main(["--root", str(tiny_course), "release", "01_perceptron",
+        course.main(["--root", str(course_copy), "release", "01_perceptron",
                      "--duedate", "2026-12-14"])
-    assert sorted(p.name for p in tiny_course.iterdir()) == ["nbgrader_config.py", "solutions"]
+    assert sorted(p.name for p in course_copy.iterdir()) == ["nbgrader_config.py", "solutions"]
     assert "$ nbgrader" not in capsys.readouterr().out
 
 
-def test_duedate_names_the_assignments_when_one_is_misspelt(tiny_course):
+def test_duedate_names_the_assignments_when_one_is_misspelt(course_copy):
     with pytest.raises(SystemExit, match="no assignment '01_perceptrn' .*did you mean "
                        "01_perceptron"):
-        course.main(["--root", str(tiny_course), "duedate", "01_perceptrn",
+        course.main(["--root", str(course_copy), "duedate", "01_perceptrn",
                      "2026-12-14 23:59 UTC"])
-    assert not (tiny_course / "gradebook.db").exists()
+    assert not (course_copy / "gradebook.db").exists()
 
 
-def test_duedate_set_show_and_clear(tiny_course, capsys):
+def test_duedate_set_show_and_clear(course_copy, capsys):
     def run(*args):
-        assert course.main(["--root", str(tiny_course), "duedate", "01_perceptron", *args]) == 0
+        assert course.main(["--root", str(course_copy), "duedate", "01_perceptron", *args]) == 0
         return capsys.readouterr()
 
     assert "not in the gradebook yet" in run().out
@@ -106,7 +97,7 @@ def test_duedate_set_show_and_clear(tiny_course, capsys):
     assert "has no due date" in run().out
 
     # collect adds nbgrader's --before-duedate only while there is a due date
-    coursedir = course.load_coursedir(tiny_course)[1]
+    coursedir = course.load_coursedir(course_copy)[1]
     assert duedate.collect_options(coursedir, "01_perceptron", latest=False) == []
     run(datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     assert duedate.collect_options(coursedir, "01_perceptron", latest=False) == [

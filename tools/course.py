@@ -483,7 +483,14 @@ def cmd_simple(root: Path, args, extra) -> int:
     if getattr(args, "student", None):
         who = [f"--student={args.student}"]
     if args.command in ("release", "collect", "feedback"):
-        check_exchange(load_coursedir(root)[0])
+        config, coursedir = load_coursedir(root)
+        check_exchange(config)
+        released = Path(config.Exchange.root) / coursedir.course_id / "outbound" / (a or "")
+        if args.command == "release" and not args.force and released.is_dir():
+            print(f"error: {a} is released already ({released}); to replace it (students "
+                  f"who fetched it keep their copy): make release A={a} FORCE=1, or "
+                  "python -m tools.course release --force", file=sys.stderr)
+            return 1
     if args.command == "generate":
         source = root / load_coursedir(root)[1].source_directory
         ids = a or sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())

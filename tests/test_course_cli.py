@@ -1,0 +1,65 @@
+"""``python -m tools.course``: the instructor's mistakes it refuses before nbgrader runs.
+
+Each of these used to reach nbgrader and end in a misleading message, a phantom
+assignment in the gradebook, or a release students never see. The grading cycle itself
+is tests/test_workflow.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tools import course
+
+A = "01_perceptron"
+
+
+@pytest.fixture
+def tiny_course(course_copy, monkeypatch):
+    """A course folder with one assignment, and an exchange that exists."""
+    (course_copy / "exchange").mkdir()
+    monkeypatch.setenv("NBGRADER_EXCHANGE", str(course_copy / "exchange"))
+    monkeypatch.setattr(course, "run_nbgrader", lambda *a: pytest.fail(f"nbgrader ran: {a}"))
+    return course_copy
+
+
+@pytest.mark.parametrize("command", ["release", "collect", "autograde", "feedback", "summary",
+                                     "duedate"])
+def test_a_misspelt_assignment_is_refused_with_a_suggestion(tiny_course, command):
+    with pytest.raises(SystemExit, match=rf"no assignment '01_perceptrn' in .*solutions; did "
+                       rf"you mean {A}\? \(the assignments: {A}\)"):
+        course.main(["--root", str(tiny_course), command, "01_perceptrn"])
+
+
+def test_a_trailing_slash_is_dropped(tiny_course, monkeypatch):
+    calls = []
+    monkeypatch.setattr(course, "run_nbgrader", lambda root, *a: calls.append(a) or 0)
+    assert course.main(["--root", str(tiny_course), "generate", f"{A}/"]) == 0
+    assert calls == [("generate_assignment", A, "--force")]  # not '' in the gradebook
+
+
+def test_run_from_a_subfolder_names_the_course_root(tiny_course):
+    with pytest.raises(SystemExit, match=rf"no nbgrader_config.py in .*solutions; run from the "
+                       rf"course root \({tiny_course}: cd {tiny_course}\)"):
+        course.main(["--root", str(tiny_course / "solutions"), "export"])
+    assert not (tiny_course / "solutions" / "gradebook.db").exists()
+
+
+def test_a_named_exchange_that_does_not_exist_is_refused(tiny_course, monkeypatch):
+    typo = tiny_course / "exchnage"
+    monkeypatch.setenv("NBGRADER_EXCHANGE", str(typo))
+    with pytest.raises(SystemExit, match=rf"NBGRADER_EXCHANGE={typo} is not a folder; fix the "
+                       rf"path, or create the exchange: mkdir -p {typo}"):
+        course.main(["--root", str(tiny_course), "release", A])
+    assert not typo.exists()
+
+
+def test_releasing_again_needs_force(tiny_course, capsys, monkeypatch):
+    (tiny_course / "exchange" / "intro-dl" / "outbound" / A).mkdir(parents=True)
+    assert course.main(["--root", str(tiny_course), "release", A]) == 1
+    assert f"{A} is released already" in capsys.readouterr().err
+    assert not (tiny_course / "assignments").exists()  # nothing regenerated
+    calls = []
+    monkeypatch.setattr(course, "run_nbgrader", lambda root, *a: calls.append(a) or 0)
+    assert course.main(["--root", str(tiny_course), "release", A, "--force"]) == 0
+    assert [c[0] for c in calls] == ["generate_assignment", "release_assignment"]
