@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tools import course
+from tools import autograde
 
 # A stand-in for tools/autograde_worker.py: appends "<pid> <student> <args>" to the log,
 # answers "done <student> <0|1>", and behaves as the student's name says: slow-* takes
@@ -35,7 +35,7 @@ for line in sys.stdin:
 def _grade(tmp_path: Path, students, jobs: int):
     log = tmp_path / "graded.log"
     worker = [sys.executable, "-c", FAKE, str(log)]
-    status = course._autograde_in_parallel(tmp_path, ["ps1", "--force"], students, jobs,
+    status = autograde._autograde_in_parallel(tmp_path, ["ps1", "--force"], students, jobs,
                                            worker=worker)
     rows = [line.split() for line in log.read_text().splitlines()] if log.exists() else []
     return status, rows
