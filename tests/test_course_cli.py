@@ -7,6 +7,8 @@ is tests/test_workflow.py.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tools import course
@@ -63,3 +65,20 @@ def test_releasing_again_needs_force(tiny_course, capsys, monkeypatch):
     monkeypatch.setattr(course, "run_nbgrader", lambda root, *a: calls.append(a) or 0)
     assert course.main(["--root", str(tiny_course), "release", A, "--force"]) == 0
     assert [c[0] for c in calls] == ["generate_assignment", "release_assignment"]
+
+
+def test_a_failed_regeneration_puts_the_student_version_back(tiny_course, monkeypatch, capsys):
+    """nbgrader's generate_assignment --force removes assignments/<a>/ first, then may
+    refuse (a graded cell added or removed once there are submissions)."""
+    release = tiny_course / "assignments" / A
+    release.mkdir(parents=True)
+    (release / f"{A}.ipynb").write_text("the committed student version")
+
+    def refuse(root, *args):
+        shutil.rmtree(release)
+        return 1
+
+    monkeypatch.setattr(course, "run_nbgrader", refuse)
+    assert course.main(["--root", str(tiny_course), "release", A]) == 1
+    assert (release / f"{A}.ipynb").read_text() == "the committed student version"
+    assert "is restored as it was and nothing was released" in capsys.readouterr().err

@@ -214,8 +214,8 @@ def _generate(root: Path, step: list[str], extra) -> int:
     once there are submissions, after removing assignments/<a>/."""
     import tempfile
 
-    release = Path(load_coursedir(root)[1].format_path(
-        load_coursedir(root)[1].release_directory, ".", step[1]))
+    coursedir = load_coursedir(root)[1]
+    release = Path(coursedir.format_path(coursedir.release_directory, ".", step[1]))
     with tempfile.TemporaryDirectory() as tmp:
         if release.is_dir():
             shutil.copytree(release, Path(tmp) / "copy", symlinks=True)
