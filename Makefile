@@ -14,6 +14,8 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 # nbgrader runs the `alembic` executable when it creates a gradebook: put the venv first.
+# $(PYTHON) is looked up without it (also in sub-makes): python3 must not be the venv's own.
+HOST_PYTHON := $(or $(shell PATH='$(subst $(CURDIR)/$(BIN):,,$(PATH))' command -v $(PYTHON)),$(PYTHON))
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # `make lab PORT=8899 LAB_ARGS="--no-browser"`; Jupyter refuses to run as root without
@@ -33,16 +35,26 @@ help: ## list the targets (default)
 		| awk -F ':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
 
 # --- the virtual environment ------------------------------------------------------------
-$(PY):
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-		|| { echo "error: $(PYTHON) is older than Python 3.11; run make PYTHON=python3.11 ..." >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+# The stamp holds the folder the venv was made in (its scripts hold absolute paths). The venv
+# is made anew (venv --clear) when it is missing or half made, when its Python is gone or
+# older than 3.11 (a .venv from another tool), or when the folder was moved; otherwise it is
+# only reinstalled when pyproject.toml changed.
+VENV_STALE := $(shell $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& [ "$$(cat $(STAMP) 2>/dev/null)" = '$(CURDIR)' ] || echo yes)
 
-# Reinstall only when pyproject.toml changed (or the venv was created).
-$(STAMP): pyproject.toml | $(PY)
+.PHONY: setup FORCE
+FORCE:
+setup: $(STAMP) ## only create or update .venv (lab and test do it too)
+
+$(STAMP): pyproject.toml $(if $(VENV_STALE),FORCE)
+	@$(HOST_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+		|| { echo "error: need Python 3.11 or later, but '$(PYTHON)' is $$($(HOST_PYTHON) --version 2>/dev/null || echo 'not found');" \
+			"run make PYTHON=python3.11 ..." >&2; exit 1; }
+	@echo "Installing the course into $(VENV) (about a minute, ~700 MB; needs PyPI)..."
+	$(if $(VENV_STALE),$(HOST_PYTHON) -m venv --clear $(VENV))
+	$(if $(VENV_STALE),$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip)
 	$(PY) -m pip install -qq --disable-pip-version-check -e '.[dev]'
-	@touch $@
+	@printf '%s\n' '$(CURDIR)' > $@
 
 # --- using the course -------------------------------------------------------------------
 # The server encrypts its messages to the kernels (CurveZMQ, which the kernelspec offers):

@@ -16,7 +16,7 @@ from traitlets.config.loader import PyFileConfigLoader
 ROOT = Path(__file__).resolve().parents[1]
 
 # PyPI name -> conda-forge name, where they differ (normalized names).
-CONDA_NAMES: dict[str, str] = {}
+CONDA_NAMES: dict[str, str] = {"playwright": "playwright-python"}
 
 _SPEC = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:>=\s*([0-9][0-9A-Za-z.]*))?\s*$")
 
@@ -257,3 +257,41 @@ def test_nbgrader_jupyterlab_extensions_are_enabled():
     for ext in ("formgrader", "assignment_list", "course_list", "validate_assignment"):
         pattern = rf"nbgrader\.server_extensions\.{ext} enabled"
         assert re.search(pattern, server_out), f"{ext} not enabled:\n{server_out}"
+
+
+def _plan_setup(folder: Path, python: str | None, stamp: str | None) -> str:
+    """What `make -n setup` would run in ``folder`` (a copy of the Makefile and
+    pyproject.toml) whose .venv/bin/python is ``python`` and whose stamp holds ``stamp``."""
+    shutil.copy(ROOT / "Makefile", folder)
+    shutil.copy(ROOT / "pyproject.toml", folder)
+    (folder / ".venv" / "bin").mkdir(parents=True)
+    if python:
+        (folder / ".venv" / "bin" / "python").symlink_to(python)
+    if stamp is not None:
+        (folder / ".venv" / ".installed").write_text(stamp + "\n")
+        os.utime(folder / "pyproject.toml", (1, 1))  # older than the stamp
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    env["PYTHON"] = sys.executable  # the interpreter a fresh venv would be made with
+    proc = subprocess.run(["make", "-n", "setup"], cwd=folder, env=env, capture_output=True,
+                          text=True, check=True)
+    return proc.stdout
+
+
+def test_setup_remakes_a_venv_it_cannot_use(tmp_path):
+    """A .venv whose scripts point elsewhere (the folder was moved), whose Python is gone,
+    or that is older than 3.11 is made anew (venv --clear); a good one is left alone."""
+    ok = tmp_path / "ok"
+    ok.mkdir()
+    assert "venv" not in _plan_setup(ok, sys.executable, str(ok))
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    assert "-m venv --clear .venv" in _plan_setup(moved, sys.executable, "/somewhere/else")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    assert "-m venv --clear .venv" in _plan_setup(gone, str(tmp_path / "no-python"), str(gone))
+    old = tmp_path / "old"
+    old.mkdir()
+    fake = tmp_path / "python3.9"
+    fake.write_text("#!/bin/sh\nexit 1\n")  # what sys.version_info < (3, 11) exits with
+    fake.chmod(0o755)
+    assert "-m venv --clear .venv" in _plan_setup(old, str(fake), str(old))
