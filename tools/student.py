@@ -112,7 +112,7 @@ def _released(path: Path):
     from tools.grading import ROOT
 
     places = [ROOT / "assignments" / path.parent.name / path.name]
-    exchange, course = _course_id("exchange"), _course_id()
+    exchange, course = _exchange(), _course_id()
     if exchange and course:
         places.insert(0, Path(exchange) / course / "outbound" / path.parent.name / path.name)
     for place in places:
@@ -226,10 +226,9 @@ def cmd_validate(paths: list[str], timeout: int) -> int:
     return status
 
 
-def _course_id(key: str = "course_id") -> str | None:
-    """The course id in nbgrader's configuration, as nbgrader reads it (the Jupyter config
-    folders, then ./nbgrader_config.py); None if there is none or it cannot be read.
-    ``key="exchange"``: the exchange folder instead."""
+def _setting(section: str, name: str) -> str | None:
+    """``c.<section>.<name>`` in nbgrader's configuration, as nbgrader reads it (the Jupyter
+    config folders, then ./nbgrader_config.py); None if unset or it cannot be read."""
     from jupyter_core.paths import jupyter_config_path
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -241,9 +240,15 @@ def _course_id(key: str = "course_id") -> str | None:
                 config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
             except Exception:  # noqa: BLE001 (nbgrader itself will report it)
                 return None
-    if key == "exchange":
-        return config.Exchange.get("root") or None
-    return config.CourseDirectory.get("course_id") or None
+    return config[section].get(name) or None
+
+
+def _course_id() -> str | None:
+    return _setting("CourseDirectory", "course_id")
+
+
+def _exchange() -> str | None:
+    return _setting("Exchange", "root")
 
 
 def _setup_problem(args) -> str | None:
@@ -252,9 +257,9 @@ def _setup_problem(args) -> str | None:
     when no configuration is found, "Re-run with --course flag" without a course id)."""
     from nbgrader.exchange.default.exchange import Exchange
 
-    exchange = (args.exchange or _course_id("exchange")
-                or Exchange.class_traits()["root"].default_value)
-    if not Path(exchange).is_dir() and not (args.exchange or _course_id("exchange")):
+    configured = args.exchange or _exchange()
+    exchange = configured or Exchange.class_traits()["root"].default_value
+    if not configured and not Path(exchange).is_dir():
         return ("no nbgrader configuration here: run this in the folder with the "
                 "nbgrader_config.py your instructor gave you, install it as "
                 "~/.jupyter/nbgrader_config.py, or pass --exchange and --course")
@@ -276,7 +281,7 @@ def _no_feedback_yet(args) -> str | None:
     """Why there is no feedback to fetch, when the exchange shows it: nbgrader says
     "Assignment not found at: <exchange>/<course>/feedback" before the first feedback of
     the course is released, and nothing for a misspelt assignment."""
-    exchange = args.exchange or _course_id("exchange")
+    exchange = args.exchange or _exchange()
     course = args.course or _course_id()
     if not (exchange and course and (Path(exchange) / course).is_dir()):
         return None  # nbgrader says what is wrong
@@ -285,7 +290,7 @@ def _no_feedback_yet(args) -> str | None:
         released = sorted(p.name for p in outbound.glob("*") if p.is_dir())
         return (f"no assignment {args.assignment} was released in {course}"
                 + (f" (released: {', '.join(released)})" if released else "") + ".")
-    if not (Path(exchange) / course / "feedback").is_dir():
+    if not any((Path(exchange) / course / f).is_dir() for f in ("feedback", "feedback_public")):
         return (f"no feedback has been released in {course} yet: it comes after grading, "
                 "when your instructor releases it.")
     return None
