@@ -82,3 +82,15 @@ def test_a_failed_regeneration_puts_the_student_version_back(tiny_course, monkey
     assert course.main(["--root", str(tiny_course), "release", A]) == 1
     assert (release / f"{A}.ipynb").read_text() == "the committed student version"
     assert "is restored as it was and nothing was released" in capsys.readouterr().err
+
+
+def test_export_says_when_nothing_is_graded_yet(tiny_course, monkeypatch, capsys):
+    def export(root, *args):  # what nbgrader export writes for an empty gradebook
+        to = next(a for a in args if a.startswith("--to=")).removeprefix("--to=")
+        with open(to, "w") as fh:
+            fh.write("assignment,duedate,timestamp,student_id,raw_score,score,max_score\n")
+        return 0
+
+    monkeypatch.setattr(course, "run_nbgrader", export)
+    assert course.main(["--root", str(tiny_course), "export"]) == 0
+    assert "with no grades: nothing has been graded yet" in capsys.readouterr().out

@@ -230,3 +230,18 @@ def test_validate_names_the_test_cells_a_student_deleted(tmp_path, monkeypatch):
                               "back and runs them")
     # a notebook of no known assignment: nothing to compare with, nothing said
     assert student._deleted_tests(tmp_path / "mine" / "notes.ipynb", nb) == []
+
+
+def test_validate_of_a_folder_that_is_no_assignment_names_its_notebooks(tmp_path, monkeypatch,
+                                                                        capsys):
+    (tmp_path / "bob").mkdir()
+    shutil.copy(RELEASE, tmp_path / "bob" / "notes.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert student.main(["validate", "bob"]) == 1
+    assert capsys.readouterr().err == (
+        "error: bob is not an assignment folder (one named like its notebook, e.g. "
+        "01_perceptron/); name the notebook to validate: notes.ipynb\n")
+    (tmp_path / A).mkdir()  # an assignment folder whose notebook was renamed
+    shutil.copy(RELEASE, tmp_path / A / "mine.ipynb")
+    assert student.main(["validate", A]) == 1
+    assert "rename your notebook back to 01_perceptron.ipynb" in capsys.readouterr().err

@@ -269,7 +269,11 @@ def cmd_simple(root: Path, args, extra) -> int:
         if status:
             return status
     if args.command == "export":
-        print(f"written: {to}")
+        with to.open(newline="") as fh:
+            rows = sum(1 for _ in csv.DictReader(fh))
+        print(f"written: {to} ({rows} grades)" if rows else
+              f"written: {to}, with no grades: nothing has been graded yet (run autograde "
+              "first)")
     return 0
 
 

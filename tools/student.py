@@ -197,6 +197,11 @@ def cmd_validate(paths: list[str], timeout: int) -> int:
         path = Path(name)
         if path.is_dir():
             problem = _missing_notebook(path, path.resolve().name)
+            if problem and _released(path.resolve() / f"{path.resolve().name}.ipynb") is None:
+                found = sorted(p.name for p in path.glob("*.ipynb"))
+                problem = (f"{name} is not an assignment folder (one named like its notebook, "
+                           "e.g. 01_perceptron/); name the notebook to validate"
+                           + (f": {', '.join(found)}" if found else ""))
             if problem:
                 print(f"error: {problem}", file=sys.stderr)
                 status = 1
