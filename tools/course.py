@@ -238,7 +238,7 @@ def cmd_simple(root: Path, args, extra) -> int:
     if args.command in ("release", "collect", "feedback"):
         config, coursedir = load_coursedir(root)
         check_exchange(config)
-        released = Path(config.Exchange.root) / coursedir.course_id / "outbound" / (a or "")
+        released = Path(config.Exchange.root) / coursedir.course_id / "outbound" / a
         if args.command == "release" and not args.force and released.is_dir():
             print(f"error: {a} is released already ({released}); to replace it (students "
                   f"who fetched it keep their copy): make release A={a} FORCE=1, or "
@@ -249,12 +249,12 @@ def cmd_simple(root: Path, args, extra) -> int:
         ids = a or sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").exists())
         steps = [["generate_assignment", i, "--force"] for i in ids]
     elif args.command == "release":
-        due = _parse_duedate(args.duedate) if args.duedate else None
         steps = [["generate_assignment", a, "--force"],
-                 *([duedate.nbgrader_step(a, due)] if due else []),
+                 *([duedate.nbgrader_step(a, args.due)] if args.due else []),
                  ["release_assignment", a, *(["--force"] if args.force else [])]]
     elif args.command == "collect":
-        steps = [["collect", a, "--update", *who, *_collect_policy(root, a, args.latest)]]
+        policy = duedate.collect_options(load_coursedir(root)[1], a, args.latest)
+        steps = [["collect", a, "--update", *who, *policy]]
     elif args.command == "feedback":
         steps = [["generate_feedback", a, "--force", *who], ["release_feedback", a, *who]]
     else:  # export
@@ -278,15 +278,14 @@ def cmd_simple(root: Path, args, extra) -> int:
 
 
 # --- due dates (tools/duedate.py) ------------------------------------------------------------
-def _parse_duedate(text: str):
+def _parse_duedate(text: str | None):
+    """The due date ``text`` names (None for none), or exit saying what to write."""
+    if not text or text.lower() == "none":
+        return None
     try:
         return duedate.parse(text)
     except ValueError as err:
         raise SystemExit(f"error: {err}") from None
-
-
-def _collect_policy(root: Path, assignment: str, latest: bool) -> list[str]:
-    return duedate.collect_options(load_coursedir(root)[1], assignment, latest)
 
 
 def cmd_duedate(root: Path, args, extra) -> int:
@@ -298,7 +297,7 @@ def cmd_duedate(root: Path, args, extra) -> int:
     if args.when.lower() == "none":
         print(duedate.clear(coursedir, a))
         return 0
-    return run_nbgrader(root, *duedate.nbgrader_step(a, _parse_duedate(args.when)), *extra)
+    return run_nbgrader(root, *duedate.nbgrader_step(a, args.due), *extra)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -351,9 +350,8 @@ def main(argv=None) -> int:
     if bad:
         _parser().error(f"unrecognized arguments: {' '.join(bad)}")
     root = Path(args.root).resolve()
-    when = getattr(args, "duedate", None) or getattr(args, "when", None)
-    if when and when.lower() != "none":
-        _parse_duedate(when)  # a date it cannot read stops it before anything is touched
+    # a due date it cannot read stops it before anything is touched
+    args.due = _parse_duedate(getattr(args, "duedate", None) or getattr(args, "when", None))
     load_coursedir(root)  # exits unless root is the course root
     if isinstance(getattr(args, "assignment", None), str):
         args.assignment = check_assignment(root, args.assignment)

@@ -107,14 +107,20 @@ def nbgrader_step(assignment: str, when: datetime) -> list[str]:
     return ["db", "assignment", "add", assignment, f"--duedate={for_nbgrader(when)}"]
 
 
-def _recorded(coursedir, assignment: str):
-    """``(in the gradebook, due date or None)``."""
-    from nbgrader.api import Gradebook, MissingEntry
+def _gradebook(coursedir):
+    from nbgrader.api import Gradebook
 
     from tools.grading import alembic_on_path
 
-    alembic_on_path()
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    alembic_on_path()  # a new gradebook runs `alembic`
+    return Gradebook(coursedir.db_url, coursedir.course_id)
+
+
+def _recorded(coursedir, assignment: str):
+    """``(in the gradebook, due date or None)``."""
+    from nbgrader.api import MissingEntry
+
+    with _gradebook(coursedir) as gb:
         try:
             return True, gb.find_assignment(assignment).duedate
         except MissingEntry:
@@ -131,12 +137,7 @@ def show(coursedir, assignment: str) -> str:
 
 def clear(coursedir, assignment: str) -> str:
     """Remove the due date of ``assignment`` (nbgrader's command cannot)."""
-    from nbgrader.api import Gradebook
-
-    from tools.grading import alembic_on_path
-
-    alembic_on_path()
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    with _gradebook(coursedir) as gb:
         gb.update_or_create_assignment(assignment, duedate=None)
     return f"{assignment} has no due date now: collect takes each student's newest submission."
 

@@ -282,10 +282,10 @@ def _setup_problem(args) -> str | None:
             "nbgrader_config.py")
 
 
-def _no_feedback_yet(args) -> str | None:
-    """Why there is no feedback to fetch, when the exchange shows it: nbgrader says
-    "Assignment not found at: <exchange>/<course>/feedback" before the first feedback of
-    the course is released, and nothing for a misspelt assignment."""
+def _no_feedback_yet(args) -> tuple[int, str] | None:
+    """``(exit status, why)`` there is no feedback to fetch, when the exchange shows it:
+    nbgrader says "Assignment not found at: <exchange>/<course>/feedback" before the first
+    feedback of the course is released, and nothing for a misspelt assignment."""
     exchange = args.exchange or _exchange()
     course = args.course or _course_id()
     if not (exchange and course and (Path(exchange) / course).is_dir()):
@@ -293,11 +293,11 @@ def _no_feedback_yet(args) -> str | None:
     outbound = Path(exchange) / course / "outbound"
     if not (outbound / args.assignment).is_dir():
         released = sorted(p.name for p in outbound.glob("*") if p.is_dir())
-        return (f"no assignment {args.assignment} was released in {course}"
-                + (f" (released: {', '.join(released)})" if released else "") + ".")
+        return 1, (f"error: no assignment {args.assignment} was released in {course}"
+                   + (f" (released: {', '.join(released)})" if released else "") + ".")
     if not any((Path(exchange) / course / f).is_dir() for f in ("feedback", "feedback_public")):
-        return (f"no feedback has been released in {course} yet: it comes after grading, "
-                "when your instructor releases it.")
+        return 0, (f"no feedback has been released in {course} yet: it comes after "
+                   "grading, when your instructor releases it.")
     return None
 
 
@@ -386,11 +386,11 @@ def main(argv=None) -> int:
         if not args.no_validate and cmd_validate([str(folder)], 120):
             print("Submitting anyway: you can fix it and submit again before the deadline.")
         return _nbgrader("submit", args.assignment, *who, *common)
-    problem = _no_feedback_yet(args)
-    if problem:
-        misspelt = problem.startswith("no assignment")
-        print(("error: " if misspelt else "") + problem, file=sys.stderr if misspelt else None)
-        return int(misspelt)
+    nothing = _no_feedback_yet(args)
+    if nothing:
+        status, text = nothing
+        print(text, file=sys.stderr if status else sys.stdout)
+        return status
     status = _nbgrader("fetch_feedback", args.assignment, *who, *common)
     files = sorted(_folder(args.assignment, args.course).glob("feedback/*/*.html"))
     if status == 0 and files:
