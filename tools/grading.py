@@ -161,10 +161,19 @@ def nbgrader_main(args: list[str], cwd: Path | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 1
     finally:
         os.chdir(before)
-        for sub in [NbGraderApp, *(v[0] for v in NbGraderApp.subcommands.values())]:
-            if isinstance(sub, type) and hasattr(sub, "clear_instance"):
-                sub.clear_instance()
+        _clear_instances(NbGraderApp)
     return 0
+
+
+def _clear_instances(app) -> None:
+    """Forget the singleton of ``app`` and of its subcommands, to any depth (``nbgrader db
+    assignment add`` is two deep): one left behind keeps the configuration it read, and
+    the next command, run for another course, would read that course's too."""
+    if isinstance(app, type) and hasattr(app, "clear_instance"):
+        app.clear_instance()
+        subcommands = vars(app).get("subcommands")  # a dict, or a trait on Application
+        for sub, _ in subcommands.values() if isinstance(subcommands, dict) else ():
+            _clear_instances(sub)
 
 
 #: ``nbgrader`` as a command, started through ``tools`` (see tools/__init__.py: 2 s faster).
