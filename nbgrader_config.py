@@ -38,6 +38,7 @@ REPO = os.path.dirname(os.path.abspath(__file__))
 if os.path.isdir(os.path.join(REPO, "tools")) and REPO not in sys.path:
     sys.path.insert(0, REPO)
 from tools.nbgrader_plugins import (  # noqa: E402
+    ExtensionCollect,
     HideHiddenTests,
     IsolatedExecute,
     PutBackCells,
@@ -67,6 +68,10 @@ if not os.environ.get("NBGRADER_EXCHANGE"):  # one that is named must exist: not
 # is refused, from the Assignment List and from `nbgrader submit`: the grader grades the
 # released names only, so it would score 0 and its feedback could not be fetched.
 c.ExchangeSubmit.strict = True
+
+# collect --before-duedate takes each student's own due date, with their extension
+# (`python -m tools.course extend`); nbgrader's uses the assignment's for everyone.
+c.ExchangeFactory.collect = ExtensionCollect
 
 # Autograding: at most 120 s per cell, then interrupt the kernel and record an error.
 c.Execute.timeout = 120

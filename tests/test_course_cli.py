@@ -26,11 +26,12 @@ def tiny_course(course_copy, monkeypatch):
 
 
 @pytest.mark.parametrize("command", ["release", "collect", "autograde", "feedback", "summary",
-                                     "duedate"])
+                                     "duedate", "extend alice 2d"])
 def test_a_misspelt_assignment_is_refused_with_a_suggestion(tiny_course, command):
+    name, *more = command.split()
     with pytest.raises(SystemExit, match=rf"no assignment '01_perceptrn' in .*solutions; did "
                        rf"you mean {A}\? \(the assignments: {A}\)"):
-        course.main(["--root", str(tiny_course), command, "01_perceptrn"])
+        course.main(["--root", str(tiny_course), name, "01_perceptrn", *more])
 
 
 def test_a_trailing_slash_is_dropped(tiny_course, monkeypatch):

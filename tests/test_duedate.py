@@ -6,8 +6,9 @@ the late report) runs in tests/test_workflow.py.
 
 from __future__ import annotations
 
+import shutil
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -103,3 +104,92 @@ def test_duedate_set_show_and_clear(course_copy, capsys):
     assert duedate.collect_options(coursedir, "01_perceptron", latest=False) == [
         "--before-duedate"]
     assert duedate.collect_options(coursedir, "01_perceptron", latest=True) == []
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("2d", 48), ("36h", 36), ("1d 12h", 36), ("1d12h", 36), ("90min", 1.5), ("2D", 48),
+    ("1d 2h 30min", 26.5), ("none", None), ("0d", None),
+])
+def test_parse_extension(text, hours):
+    got = duedate.parse_extension(text)
+    assert (got if got is None else got.total_seconds() / 3600) == hours
+
+
+@pytest.mark.parametrize("text", ["2", "two days", "2 days", "-1d", "1.5d", "", "2h 1d"])
+def test_parse_extension_refuses_what_it_cannot_read(text):
+    with pytest.raises(ValueError, match="give days, hours or minutes, as in '2d', '36h'"):
+        duedate.parse_extension(text)
+
+
+def _submit(course, student, when):
+    """A submission of 01_perceptron in the exchange's inbound, made at ``when``."""
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    folder = course / "exchange" / "intro-dl" / "inbound" / f"{student}+01_perceptron+{stamp}"
+    folder.mkdir(parents=True)
+    (folder / "timestamp.txt").write_text(stamp)
+    return stamp
+
+
+def test_extend_and_collect_by_each_students_due_date(course_copy, capsys):
+    def run(command, *args, status=0):
+        assert course.main(["--root", str(course_copy), command, *args]) == status
+        return capsys.readouterr()
+
+    a = "01_perceptron"
+    run("duedate", a, "2030-01-10 12:00 UTC")
+    due = datetime(2030, 1, 10, 12, tzinfo=UTC)
+    stamps = {s: [_submit(course_copy, s, due - timedelta(hours=1)),
+                  _submit(course_copy, s, due + timedelta(days=1))] for s in ("alice", "bob")}
+
+    # unknown students are refused; those who submitted are known
+    err = run("extend", a, "alcie", "2d", status=1).err
+    assert "no student 'alcie'" in err and "did you mean alice?" in err
+    assert "nbgrader db student add alcie" in err
+    assert "alice has no extension for 01_perceptron: due 2030-01-10 12:00 UTC" in run(
+        "extend", a, "alice").out
+    assert "alice has 2 d more for 01_perceptron: due 2030-01-12 12:00 UTC" in run(
+        "extend", a, "alice", "2d").out
+    assert "  alice: 2 d more, until 2030-01-12 12:00 UTC" in run("duedate", a).out
+    with pytest.raises(SystemExit, match="cannot read the extension '2 days'"):
+        course.main(["--root", str(course_copy), "extend", a, "alice", "2 days"])
+
+    # collect by the due date: alice's late submission is within her extension, bob's not
+    out = run("collect", a, "--ExchangeCollect.check_owner=False").out
+    assert "by their own due date for the 1 with an extension" in out
+    submitted = {s: (course_copy / "submitted" / s / a / "timestamp.txt").read_text()
+                 for s in ("alice", "bob")}
+    assert submitted == {"alice": stamps["alice"][1], "bob": stamps["bob"][0]}
+
+    # the gradebook says alice's late submission is not late (nbgrader adds the extension)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course_copy / 'gradebook.db'}") as gb:
+        gb.update_or_create_submission(a, "alice", timestamp=stamps["alice"][1])
+        assert gb.find_submission(a, "alice").total_seconds_late == 0
+
+    out = run("extend", a, "alice", "none").out
+    assert "alice has no extension for 01_perceptron: due 2030-01-10" in out
+    assert "removed" in out
+    assert "alice" not in run("duedate", a).out
+
+
+def test_an_extension_needs_a_due_date(course_copy, capsys):
+    assert course.main(["--root", str(course_copy), "duedate", "01_perceptron", "none"]) == 0
+    assert course.main(["--root", str(course_copy), "extend", "01_perceptron", "alice",
+                        "2d"]) == 1
+    assert "01_perceptron has no due date, so there is nothing to extend" in (
+        capsys.readouterr().err)
+
+
+def test_each_in_process_nbgrader_command_reads_its_own_course(course_copy, tmp_path_factory):
+    """``nbgrader db assignment add`` is two subcommands deep: its configuration from one
+    course must not linger into the next command, run for another course."""
+    from nbgrader.api import Gradebook
+
+    other = tmp_path_factory.mktemp("other") / "course"
+    shutil.copytree(course_copy, other)
+    for root, when in ((course_copy, "2030-01-10 12:00 UTC"), (other, "2031-02-11 13:00 UTC")):
+        assert course.main(["--root", str(root), "duedate", "01_perceptron", when]) == 0
+    for root, year in ((course_copy, 2030), (other, 2031)):
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+            assert gb.find_assignment("01_perceptron").duedate.year == year

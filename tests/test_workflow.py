@@ -201,6 +201,20 @@ def cycle(tmp_path_factory):
     out["regrade"] = instructor("autograde", A, "--student=partial", "--force", *TIMEOUT)
     out["after_regrade"] = _scores(course)["partial"]
 
+    # partial gets a day more: collect by the due date now keeps the late submission, and
+    # it is no longer late. latecomer, who has not submitted, gets two days: that adds no
+    # submission to the summary.
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.add_student("latecomer")
+    out["extend"] = instructor("extend", A, "partial", "1d")
+    out["extend_unknown"] = instructor("extend", A, "partail", "1d", expect=1)
+    instructor("extend", A, "latecomer", "2d")
+    out["extensions_shown"] = instructor("duedate", A)
+    out["collect_extended"] = instructor("collect", A, "--ExchangeCollect.check_owner=False")
+    out["kept_late"] = _checksums(course / "submitted") == resubmitted
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        out["seconds_late"] = gb.find_submission(A, "partial").total_seconds_late
+
     out["feedback"] = instructor("feedback", A)
     with ThreadPoolExecutor(max_workers=2) as pool:
         export, summary = pool.submit(instructor, "export"), pool.submit(
@@ -268,7 +282,8 @@ def test_exported_grades(cycle):
     with (cycle["course"] / "reports" / "grades.csv").open() as fh:
         rows = {r["student_id"]: r for r in csv.DictReader(fh) if r["assignment"] == A}
     got = {s: float(r["score"]) for s, r in rows.items()}
-    assert got == {**EXPECTED, "partial": EXPECTED["partial"] + MANUAL}
+    # latecomer is in the gradebook (given an extension) but submitted nothing
+    assert got == {**EXPECTED, "partial": EXPECTED["partial"] + MANUAL, "latecomer": 0.0}
     assert {float(r["max_score"]) for r in rows.values()} == {100.0}
 
 
@@ -319,6 +334,18 @@ def test_due_date_decides_what_is_collected_and_who_is_late(cycle):
     assert rows["partial"]["timestamp"] > rows["partial"]["duedate"]
     assert all(rows[s]["timestamp"] < rows[s]["duedate"] for s in STUDENTS if s != "partial")
     assert {r["late_submission_penalty"] for r in rows.values()} == {"0.0"}
+
+
+def test_an_extension_moves_one_students_due_date(cycle):
+    assert re.search(r"partial has 1 d more for 01_perceptron: due \d{4}", cycle["extend"])
+    assert re.search(r"no student 'partail' .*\(did you mean partial\?\)",
+                     cycle["extend_unknown"]), cycle["extend_unknown"]
+    assert re.search(r"\n  latecomer: 2 d more, until .*\n  partial: 1 d more, until ",
+                     cycle["extensions_shown"]), cycle["extensions_shown"]
+    # nbgrader's own collect would take partial's on-time submission back
+    assert "by their own due date for the 2 with an extension" in cycle["collect_extended"]
+    assert cycle["kept_late"]
+    assert cycle["seconds_late"] == 0
 
 
 def test_no_submitted_file_changes(cycle):

@@ -7,6 +7,7 @@ can be repeated by hand::
     python -m tools.course generate [ASSIGNMENT ...]   # solutions/ -> assignments/ (+ gradebook)
     python -m tools.course release ASSIGNMENT [--duedate WHEN]  # ... and put it in the exchange
     python -m tools.course duedate ASSIGNMENT [WHEN | none]      # show, set or clear it
+    python -m tools.course extend ASSIGNMENT STUDENT [2d | 36h | none]  # one student's
     python -m tools.course collect ASSIGNMENT [--latest]  # exchange -> submitted/ (the newest
                                                        # by the due date, if there is one)
     python -m tools.course autograde ASSIGNMENT [--student ID] [--force] [--jobs N]
@@ -99,7 +100,10 @@ def summarize(coursedir, assignment: str) -> list[dict]:
             notebooks = gb.find_assignment(assignment).notebooks
         except MissingEntry:
             raise SystemExit(f"error: {assignment} is not in the gradebook.") from None
-        subs = gb.assignment_submissions(assignment)
+        # graded ones only: a student given an extension has a submission without grades
+        subs = [s for s in gb.assignment_submissions(assignment)
+                if any(g.auto_score is not None or g.manual_score is not None
+                       for nb in s.notebooks for g in nb.grades)]
         for notebook in notebooks:
             source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment),
                           f"{notebook.name}.ipynb")
@@ -300,6 +304,26 @@ def cmd_duedate(root: Path, args, extra) -> int:
     return run_nbgrader(root, *duedate.nbgrader_step(a, args.due), *extra)
 
 
+def cmd_extend(root: Path, args, extra) -> int:
+    """Show, give or take away one student's extension (main has read ``args.by``)."""
+    config, coursedir = load_coursedir(root)
+    a, student = args.assignment, args.student
+    if args.by is None:
+        print(duedate.extension_of(coursedir, a, student))
+        return 0
+    # who submitted, to any assignment: in the exchange, or collected
+    inbound = Path(config.Exchange.root) / coursedir.course_id / "inbound"
+    submitted = Path(coursedir.format_path(coursedir.submitted_directory, "*", a)).parents[1]
+    others = ({p.name.split("+")[0] for p in inbound.glob("*+*")}
+              | {p.name for p in submitted.glob("*") if p.is_dir()})
+    try:
+        print(duedate.extend(coursedir, a, student, args.extension, others))
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -316,11 +340,17 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("duedate", help="show, set or clear (none) an assignment's due date")
     p.add_argument("assignment")
     p.add_argument("when", nargs="?", help="as for release --duedate; none clears it")
+    p = sub.add_parser("extend", help="show, give or take away (none) one student's extension")
+    p.add_argument("assignment")
+    p.add_argument("student")
+    p.add_argument("by", nargs="?", help="more time after the due date: 2d, 36h, 1d 12h, "
+                   "90min; none takes it away")
     p = sub.add_parser("collect", help="collect the submissions (a newer one replaces; with "
                        "a due date, the newest made by then)")
     p.add_argument("assignment")
     p.add_argument("--latest", action="store_true", help="take the newest submission even "
-                   "if it came after the due date (with --student: an extension)")
+                   "if it came after the due date (with --student: one student's; for more "
+                   "time, see extend)")
     p.add_argument("--student", help="only this student")
     p = sub.add_parser("autograde", help="check, then autograde submissions")
     p.add_argument("assignment")
@@ -352,6 +382,11 @@ def main(argv=None) -> int:
     root = Path(args.root).resolve()
     # a due date it cannot read stops it before anything is touched
     args.due = _parse_duedate(getattr(args, "duedate", None) or getattr(args, "when", None))
+    if args.command == "extend" and args.by is not None:
+        try:
+            args.extension = duedate.parse_extension(args.by)
+        except ValueError as err:
+            raise SystemExit(f"error: {err}") from None
     load_coursedir(root)  # exits unless root is the course root
     if isinstance(getattr(args, "assignment", None), str):
         args.assignment = check_assignment(root, args.assignment)
@@ -365,6 +400,8 @@ def main(argv=None) -> int:
         return cmd_summary(root, args, extra)
     if args.command == "duedate":
         return cmd_duedate(root, args, extra)
+    if args.command == "extend":
+        return cmd_extend(root, args, extra)
     if args.command == "student-config":
         sys.stdout.write(student_config(load_coursedir(root)[0]))
         return 0

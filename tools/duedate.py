@@ -6,6 +6,11 @@
 much. nbgrader's own late penalty applies on top (``--LateSubmissionPlugin.penalty_method``:
 ``none``, the default, or ``zero``).
 
+``extend A STUDENT 2d`` gives one student more time. nbgrader keeps the extension with the
+student's submission and adds it to the due date (so it moves with it) when it decides
+how late a submission is; ``collect`` uses it too (``ExtensionCollect`` in
+``tools/nbgrader_plugins.py``).
+
 ``WHEN`` is a date and a time, in this machine's time zone unless one is given::
 
     2026-12-14 23:59                 # this machine's time zone
@@ -15,13 +20,14 @@ much. nbgrader's own late penalty applies on top (``--LateSubmissionPlugin.penal
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["parse", "for_nbgrader", "describe", "lateness", "nbgrader_step", "show", "clear",
-           "collect_options"]
+__all__ = ["parse", "parse_extension", "for_nbgrader", "describe", "lateness", "nbgrader_step",
+           "show", "clear", "extend", "extension_of", "collect_options"]
 
 _EXAMPLES = ("'2026-12-14 23:59' (this machine's time zone), "
              "'2026-12-14 23:59 Europe/Berlin' or '2026-12-14T23:59+01:00'")
@@ -63,6 +69,27 @@ def parse(text: str) -> datetime:
     return when.astimezone(UTC)  # a naive time is this machine's local time
 
 
+def parse_extension(text: str) -> timedelta | None:
+    """The extension ``text`` names, e.g. ``2d``, ``36h``, ``1d 12h`` or ``90min``.
+
+    ``none`` (or any zero) gives None: no extension.
+
+    Raises
+    ------
+    ValueError
+        For anything else; the message shows the forms that work.
+    """
+    words = str(text).strip().lower()
+    if words == "none":
+        return None
+    found = re.fullmatch(r"(?:(\d+) ?d)? ?(?:(\d+) ?h)? ?(?:(\d+) ?min)?", words)
+    if not found or not any(found.groups()):
+        raise ValueError(f"cannot read the extension {text!r}: give days, hours or minutes, "
+                         "as in '2d', '36h', '1d 12h' or '90min' (none removes it)")
+    days, hours, minutes = (int(group or 0) for group in found.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes) or None
+
+
 def for_nbgrader(when: datetime) -> str:
     """``when`` as ``nbgrader db assignment add --duedate`` reads it (UTC, to the second)."""
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -89,7 +116,7 @@ def lateness(seconds: float) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h"
+        return f"{days} d {hours} h" if hours else f"{days} d"
     if hours:
         return f"{hours} h {minutes:02d} min"
     if minutes:
@@ -127,12 +154,24 @@ def _recorded(coursedir, assignment: str):
             return False, None
 
 
+def _extensions(gb, assignment: str) -> dict[str, timedelta]:
+    """``{student: extension}`` of the students given one for ``assignment``."""
+    return {s.student_id: s.extension for s in gb.assignment_submissions(assignment)
+            if s.extension}
+
+
 def show(coursedir, assignment: str) -> str:
-    """What the gradebook says of the due date of ``assignment``."""
+    """What the gradebook says of the due date of ``assignment``, and of extensions."""
     known, due = _recorded(coursedir, assignment)
     if not known:
         return f"{assignment} is not in the gradebook yet (`release` records it)."
-    return f"{assignment} is due {describe(due)}." if due else f"{assignment} has no due date."
+    if not due:
+        return f"{assignment} has no due date."
+    with _gradebook(coursedir) as gb:
+        extensions = _extensions(gb, assignment)
+    return "\n".join([f"{assignment} is due {describe(due)}.", *(
+        f"  {student}: {lateness(by.total_seconds())} more, until {describe(due + by)}"
+        for student, by in sorted(extensions.items()))])
 
 
 def clear(coursedir, assignment: str) -> str:
@@ -140,6 +179,62 @@ def clear(coursedir, assignment: str) -> str:
     with _gradebook(coursedir) as gb:
         gb.update_or_create_assignment(assignment, duedate=None)
     return f"{assignment} has no due date now: collect takes each student's newest submission."
+
+
+def _student_due(student: str, assignment: str, due: datetime, by) -> str:
+    if by is None:
+        return f"{student} has no extension for {assignment}: due {describe(due)}."
+    return (f"{student} has {lateness(by.total_seconds())} more for {assignment}: due "
+            f"{describe(due + by)}.")
+
+
+def extend(coursedir, assignment: str, student: str, by: timedelta | None,
+           others=()) -> str:
+    """Give ``student`` ``by`` more than the due date of ``assignment`` (None: take it away).
+
+    ``student`` must be in the gradebook or in ``others`` (say, those who submitted): a
+    misspelt name would otherwise get the extension.
+
+    Raises
+    ------
+    ValueError
+        When ``assignment`` has no due date, or ``student`` is unknown.
+    """
+    from nbgrader.api import MissingEntry
+
+    due = _recorded(coursedir, assignment)[1]
+    if not due:
+        raise ValueError(f"{assignment} has no due date, so there is nothing to extend: "
+                         f"set one first (duedate {assignment} WHEN)")
+    with _gradebook(coursedir) as gb:
+        students = {s.id for s in gb.students} | set(others)
+        if student not in students:
+            close = difflib.get_close_matches(student, students, n=1)
+            raise ValueError(
+                f"no student {student!r} is in the gradebook or has submitted anything"
+                + (f" (did you mean {close[0]}?)" if close else "")
+                + f"; if the name is right, add them first: nbgrader db student add {student}")
+        try:
+            had = gb.find_submission(assignment, student).extension
+        except MissingEntry:
+            had = None
+        if by is not None or had is not None:
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(assignment, student, extension=by)
+    if by is None:
+        return _student_due(student, assignment, due, None) + (
+            " (the extension is removed)" if had else "")
+    return (_student_due(student, assignment, due, by) + " collect takes their newest "
+            "submission made by then, and autograde reports it late only after that.")
+
+
+def extension_of(coursedir, assignment: str, student: str) -> str:
+    """What the gradebook says of ``student``'s due date for ``assignment``."""
+    due = _recorded(coursedir, assignment)[1]
+    if not due:
+        return show(coursedir, assignment)
+    with _gradebook(coursedir) as gb:
+        return _student_due(student, assignment, due, _extensions(gb, assignment).get(student))
 
 
 def collect_options(coursedir, assignment: str, latest: bool) -> list[str]:
@@ -151,7 +246,11 @@ def collect_options(coursedir, assignment: str, latest: bool) -> list[str]:
         print(f"due {describe(due)}; --latest: the newest submission is collected, even if "
               "it came later (autograde says how late)", flush=True)
         return []
-    print(f"due {describe(due)}: for each student, the newest submission made by then (a "
-          "student with none: their newest, graded as late; --latest takes the newest)",
+    with _gradebook(coursedir) as gb:
+        extended = len(_extensions(gb, assignment))
+    print(f"due {describe(due)}: for each student, the newest submission made by then"
+          + (f", or by their own due date for the {extended} with an extension" if extended
+             else "")
+          + " (a student with none: their newest, graded as late; --latest takes the newest)",
           flush=True)
     return ["--before-duedate"]

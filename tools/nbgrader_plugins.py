@@ -28,6 +28,12 @@ feedback (the command line, ``tools.course`` and the Formgrader alike):
   gradebook, or touch another student's files. It keeps SafeExecute's behaviour for
   crashes and hangs (the points earned before stay; the batch goes on).
 
+- ``ExtensionCollect`` (collect, replaces nbgrader's ``ExchangeCollect``): with
+  ``--before-duedate``, a student given an extension (``python -m tools.course extend``)
+  has their newest submission made by their own due date collected; nbgrader's looks at
+  the assignment's due date only, though its gradebook adds the extension when it
+  decides how late a submission is.
+
 ``find_problems`` is the check behind ``RepairCells``; ``python -m tools.course
 autograde`` uses it to report malformed submissions before grading.
 """
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import glob
 import json
 import os
 import select
@@ -56,6 +63,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat import common as _nbgrader_schemas
 from nbgrader.nbgraderformat.common import SchemaMismatchError
@@ -527,3 +535,24 @@ class HideHiddenTests(NbGraderPreprocessor):
                 output.traceback = [f"\x1b[0;31m{output.ename}\x1b[0m: {output.evalue}",
                                     "(traceback not shown: this test cell has hidden tests)"]
         return cell, resources
+
+
+class ExtensionCollect(ExchangeCollect):
+    """nbgrader's collect, where ``--before-duedate`` takes each student's own due date:
+    the assignment's plus their extension, as the gradebook keeps it."""
+
+    def init_src(self):
+        super().init_src()
+        if not (self.before_duedate and self.duedate):
+            return
+        assignment = self.coursedir.assignment_id
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            due = {s.student_id: s.duedate for s in gb.assignment_submissions(assignment)
+                   if s.extension}
+        for i, chosen in enumerate(self.src_records):
+            student = chosen["username"]
+            if student in due:
+                pattern = os.path.join(self.inbound_path, f"{student}+{assignment}+*")
+                records = self._sort_by_timestamp(map(self._path_to_record, glob.glob(pattern)))
+                self.src_records[i] = next(
+                    (r for r in records if r["timestamp"] <= due[student]), records[0])
