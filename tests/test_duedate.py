@@ -174,6 +174,10 @@ def test_extend_and_collect_by_each_students_due_date(course_copy, capsys):
 
 
 def test_an_extension_needs_a_due_date(course_copy, capsys):
+    assert course.main(["--root", str(course_copy), "extend", "01_perceptron", "alice",
+                        "2d"]) == 1
+    assert "01_perceptron is not in the gradebook yet (not released), so there is nothing to " \
+        "extend: set a due date first" in capsys.readouterr().err
     assert course.main(["--root", str(course_copy), "duedate", "01_perceptron", "none"]) == 0
     assert course.main(["--root", str(course_copy), "extend", "01_perceptron", "alice",
                         "2d"]) == 1

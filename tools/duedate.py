@@ -202,10 +202,12 @@ def extend(coursedir, assignment: str, student: str, by: timedelta | None,
     """
     from nbgrader.api import MissingEntry
 
-    due = _recorded(coursedir, assignment)[1]
+    known, due = _recorded(coursedir, assignment)
     if not due:
-        raise ValueError(f"{assignment} has no due date, so there is nothing to extend: "
-                         f"set one first (duedate {assignment} WHEN)")
+        raise ValueError(f"{assignment} " + ("has no due date" if known else
+                                             "is not in the gradebook yet (not released)")
+                         + f", so there is nothing to extend: set a due date first (duedate "
+                         f"{assignment} WHEN)")
     with _gradebook(coursedir) as gb:
         students = {s.id for s in gb.students} | set(others)
         if student not in students:
