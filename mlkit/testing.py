@@ -165,8 +165,9 @@ def _factor_diagnosis(a, e, same, n_samples) -> str | None:
         if not 2 <= n <= 10000:
             continue
         by_n = n == n_samples or n != 2
-        if by_n and n != n_samples and a.size < 2:
-            # One number n times too large says little about why: no 1/n story.
+        if by_n and n != n_samples and (a.size < 2 or n_samples):
+            # One number n times too large says little about why, and a factor n that is
+            # not the batch size the caller gave is not an extra or missing 1/n: no 1/n story.
             if same(a, np.copysign(n, c) * e) or same(a, np.copysign(1, c) * e / n):
                 word = f"{n} times" if abs(c) > 1 else f"1/{n} of"
                 return sign + f"is {word} the expected value"

@@ -152,6 +152,9 @@ def test_nan_says_where_and_suggests_stability():
     (E * 64, 64, r"sum instead of a mean: .*n = 64\)"),
     (2 * E, 2, r"sum instead of a mean: it is 2 times"),  # the hint wins over "factor 2"
     (E / 32, None, r"mean instead of a sum: it is the expected value divided by 32"),
+    # a known batch size (1 sample) that is not the factor: no 1/n story (a divide by d)
+    (E / 3, 1, r"^is 1/3 of the expected value$"),
+    (E * 6, 4, r"^is 6 times the expected value$"),
     (E * 10000, None, r"sum instead of a mean.*n = 10000"),
     (-E, None, r"has the wrong sign \(it is the negative of the expected value\)"),
     (-3 * E, None, r"has the wrong sign and looks like a sum instead of a mean"),

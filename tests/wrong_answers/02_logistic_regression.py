@@ -24,6 +24,12 @@ def predict(w, X):
 
 WRONG = [
     # ------------------------------------------------------------------ ex1_sigmoid
+    Wrong("ex1_sigmoid", "clips the caller's array in place (values right, a changed)", '''
+def sigmoid(a):
+    a = np.asarray(a, dtype=float)
+    np.clip(a, -500.0, 500.0, out=a)
+    return 1.0 / (1.0 + np.exp(-a))
+'''),
     Wrong("ex1_sigmoid", "the naive formula: overflows in exp(-a) for a = -1000", '''
 def sigmoid(a):
     return 1 / (1 + np.exp(-a))

@@ -212,6 +212,19 @@ def activation_grad(name, a):
         return np.where(a > 0, 1.0, LEAKY_RELU_ALPHA)
     raise ValueError(name)
 '''),
+    Wrong("ex3b_activation_grad", "returns the boolean mask a > 0 as relu' (not floats)", '''
+def activation_grad(name, a):
+    if name == "sigmoid":
+        s = activation("sigmoid", a)
+        return s * (1.0 - s)
+    if name == "tanh":
+        return 1.0 - np.tanh(a) ** 2
+    if name == "relu":
+        return a > 0
+    if name == "leaky_relu":
+        return np.where(a > 0, 1.0, LEAKY_RELU_ALPHA)
+    raise ValueError(name)
+'''),
     Wrong("ex3b_activation_grad", "tanh': 1 - a^2, forgetting the tanh", '''
 def activation_grad(name, a):
     if name == "sigmoid":

@@ -471,6 +471,21 @@ def activation_backward(dZ, A, name):
     else:
         raise ValueError(head)
 ''')),
+    Wrong("ex4_backprop", "sigmoid head: (n, 1) logits minus y of shape (n,) broadcast to "
+          "(n, n)", _backprop('''
+    if head == "sigmoid":
+        loss = np.mean(np.logaddexp(0.0, A_L[:, 0]) - y * A_L[:, 0])
+        delta = (sigmoid(A_L) - y) / n
+    elif head == "softmax":
+        shifted = A_L - A_L.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -np.mean(log_p[np.arange(n), y])
+        delta = np.exp(log_p)
+        delta[np.arange(n), y] -= 1
+        delta = delta / n
+    else:
+        raise ValueError(head)
+''')),
     Wrong("ex4_backprop", "sign error: delta^[L] = (y - y_hat) / n", _backprop('''
     if head == "sigmoid":
         a = A_L[:, 0]
