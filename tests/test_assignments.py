@@ -8,7 +8,9 @@ scores 0 without stopping the batch; and every realistic wrong answer kept in
 nbgrader costs seconds per notebook (a kernel each), so the wrong answers reach it packed,
 one per exercise in each submission, which proves nbgrader takes points exactly from the
 exercises that hold one; each wrong answer is also run alone through the same test cells
-in a forked process, which proves it costs nothing in any other exercise.
+in a forked process, which proves it costs nothing in any other exercise; and every test
+of its own exercise that fails alone must fail under nbgrader too (the sandboxed grader
+lets nothing through that the tests catch).
 """
 
 from __future__ import annotations
@@ -217,3 +219,32 @@ def test_wrong_answer_loses_points_in_its_own_exercise_only(graded, assignment, 
     assert set(alone) == set(grading.test_ids(grading.load_solution(assignment)))
     verdict = grading.wrong_answer_verdict(alone, wrong.cell, answers)
     assert verdict is None, f"{wrong.cell} ({wrong.why}): {verdict}"
+
+
+# Exercises graded with follow-through: they accept what the student's own earlier answers
+# give, so in a packed submission (earlier answers wrong too) they may pass on purpose.
+FOLLOW_THROUGH = {"01_perceptron": {"ex6_xor"}, "02_logistic_regression": {"ex6_will_i_pass"}}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_real_grader_fails_every_own_test_that_the_run_alone_fails(graded, assignment):
+    """Parity of the two runs: a test of a wrong answer's own exercise that fails when the
+    answer is run alone (in-process) also fails under nbgrader and the sandbox. Its own
+    exercise's tests see only that answer (earlier answers are replaced by reference
+    versions, except in FOLLOW_THROUGH), so packing changes nothing there; a test that
+    passes only in the sandbox means the grader lets through what the tests catch (say,
+    changes a generator makes to its arguments as it runs)."""
+    answers = grading.answer_ids(grading.load_solution(assignment))
+    wrongs = grading.load_wrong(assignment)
+    missed = []
+    for student, (_, chosen) in _combined(assignment).items():
+        scores = graded[assignment]["scores"][student]
+        for cell, i in chosen.items():
+            if cell in FOLLOW_THROUGH.get(assignment, ()):
+                continue
+            for test, ok in graded[assignment]["alone"][i].items():
+                own = grading.exercise_of(test, answers) == cell
+                if own and not ok and scores[test][0] >= scores[test][1]:
+                    missed.append(f"{student}: {test} passed under nbgrader with "
+                                  f"{cell} = {wrongs[i].why!r}")
+    assert not missed, "\n".join(missed)

@@ -299,6 +299,25 @@ def test_arguments_changed_by_the_students_function_are_changed_for_the_test():
     assert verdicts == [None, None]
 
 
+def test_arguments_changed_by_the_students_generator_as_it_runs_are_changed_too():
+    """A generator runs its body at each next(), after the call that made it returned."""
+    verdicts, _ = _grade(
+        ("student", "def batches(X, b, rng):\n"
+                    "    X[:] = X[rng.permutation(len(X))]\n"
+                    "    for s in range(0, len(X), b):\n        yield X[s:s + b]\n"
+                    "def pairs(X):\n    return iter(batches(X, 1, np.random.default_rng(0)))"),
+        ("test", "X = np.arange(6.0)\ngen = batches(X, 2, np.random.default_rng(0))\n"
+                 "check(X.tolist() == list(range(6)), 'changed before it ran')\n"
+                 "first = next(gen)\n"
+                 "check(X.tolist() != list(range(6)), 'the shuffle did not reach the test')\n"
+                 "check(sorted(X.tolist()) == list(range(6)), str(X))\n"
+                 "check(np.array_equal(first, X[:2]), f'{first} {X}')\n"
+                 "check(np.array_equal(np.concatenate([first, *gen]), X), str(X))"),
+        ("test", "X = np.arange(6.0)\nlist(pairs(X))\n"
+                 "check(X.tolist() != list(range(6)), 'not through iter() of a result')"))
+    assert verdicts == [None, None, None]
+
+
 def test_substitute_reaches_the_students_code_and_callbacks_work():
     verdicts, _ = _grade(
         ("student", "def helper(x):\n    return x + 100\ndef f(x, g):\n    return helper(g(x))"),

@@ -148,6 +148,9 @@ class Session:
         self._proxies: dict[int, Remote] = {}
         self._classes: dict[tuple, type] = {}
         self._rngs: dict[int, np.random.Generator] = {}  # lent to the worker
+        # the arguments of the call that returned a worker object (by its number): what a
+        # generator does to them at each next() is copied back to them, as for the call
+        self._origins: dict[int, tuple[list, dict]] = {}
         self._mine: dict[int, object] = {}  # the judge's objects lent to the worker
         self._my_ids: dict[int, int] = {}
         self._sent_filters: list | None = None  # the warning filters the worker last got
@@ -211,18 +214,26 @@ class Session:
     def call(self, ref: Ref, args, kwargs):
         message = {"op": "call", "target": self.encode(ref), "args": self.encode(list(args)),
                    "kwargs": self.encode(dict(kwargs))}
-        reply = self.request(message)
-        if "after" in reply:
-            try:
-                after_args, after_kwargs = self.decode(reply["after"])
-                _copy_back(list(args), after_args)
-                _copy_back(dict(kwargs), after_kwargs)
-            except (wire.ProtocolError, TypeError, ValueError):
-                pass
-        return self._result(reply)
+        return self._answer(self.request(message), (list(args), dict(kwargs)))
 
     def remote(self, op: str, ref: Ref, **fields):
-        return self._result(self.request({"op": op, "target": self.encode(ref), **fields}))
+        reply = self.request({"op": op, "target": self.encode(ref), **fields})
+        return self._answer(reply, self._origins.get(ref.id))
+
+    def _answer(self, reply: dict, origin):
+        """The result of a request; the arguments in ``origin`` get the changes the
+        student's code made to them (the worker sends them back, as ``after``)."""
+        if origin is not None and "after" in reply:
+            try:
+                after_args, after_kwargs = self.decode(reply["after"])
+                _copy_back(origin[0], after_args)
+                _copy_back(origin[1], after_kwargs)
+            except (wire.ProtocolError, TypeError, ValueError):
+                pass
+        result = self._result(reply)
+        if origin is not None and isinstance(result, Remote):
+            self._origins[result._ref.id] = origin
+        return result
 
     def get(self, name: str):
         return self._result(self.request({"op": "get", "name": name}))

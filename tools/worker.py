@@ -101,6 +101,10 @@ class Worker:
         self.objects: dict[int, object] = {0: Missing}
         self.rngs: dict[int, np.random.Generator] = {}  # the judge's, by the judge's number
         self.ids: dict[int, int] = {}
+        # [args, kwargs, their last encoding] of the call that returned an object (by its
+        # number), for the objects that run the student's code later: a generator changes
+        # its arguments at each next(), after the call itself has returned
+        self.origins: dict[int, list] = {}
         self.shell = InteractiveShell.instance(colors="nocolor")
         self.ns = self.shell.user_ns
         self._outputs: list[dict] = []
@@ -180,16 +184,18 @@ class Worker:
                         value = self.request(op, message, ctx)
                 Interrupts.student(False)
                 reply = {"op": "return", "value": self.encode(value)}
+                if "origin" in ctx and id(value) in self.ids:  # an object of the student's
+                    self.origins[self.ids[id(value)]] = ctx["origin"]
             except ProtocolError:
                 raise
             except BaseException as exc:  # noqa: BLE001 (everything goes back to the judge)
                 Interrupts.student(False)
                 reply = self.error_reply(exc)
-            if "after" in ctx:
+            if "origin" in ctx:
                 try:
-                    after = self.encode(ctx["after"])
-                    if after != ctx["before"]:  # (arguments left as they came need no copy)
-                        reply["after"] = after
+                    after = self.encode(ctx["origin"][:2])
+                    if after != ctx["origin"][2]:  # (arguments left as they were need no copy)
+                        reply["after"] = ctx["origin"][2] = after
                 except TypeError:
                     pass
         reply["warnings"] = state.caught
@@ -213,9 +219,10 @@ class Worker:
         target = self.decode(m["target"])
         if op == "call":
             args, kwargs = self.decode(m["args"]), self.decode(m["kwargs"])
-            ctx["after"] = [args, kwargs]  # the arguments as the call leaves them
-            ctx["before"] = [m["args"], m["kwargs"]]
+            ctx["origin"] = [args, kwargs, [m["args"], m["kwargs"]]]  # sent back if changed
             return target(*args, **kwargs)
+        if self.ids.get(id(target)) in self.origins:  # a generator made by a call, say
+            ctx["origin"] = self.origins[self.ids[id(target)]]
         if op == "getattr":
             return getattr(target, m["name"])
         if op == "len":
