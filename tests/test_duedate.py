@@ -61,7 +61,7 @@ def test_parse_refuses_what_it_cannot_read_and_shows_what_works(text, message):
 
 @pytest.mark.parametrize("seconds, text", [
     (0.4, "0 s"), (59, "59 s"), (61, "1 min"), (3900, "1 h 05 min"),
-    (86400 * 2 + 3 * 3600 + 5, "2 d 3 h"),
+    (86400 * 2 + 3 * 3600 + 5, "2 d 3 h"), (86400 * 2, "2 d"), (86400 + 1800, "1 d 0 h 30 min"),
 ])
 def test_lateness_in_words(seconds, text):
     assert duedate.lateness(seconds) == text
@@ -121,6 +121,12 @@ def test_parse_extension_refuses_what_it_cannot_read(text):
         duedate.parse_extension(text)
 
 
+@pytest.mark.parametrize("text", ["366d", "99999999999d", "9000h"])
+def test_parse_extension_refuses_more_than_a_year(text):
+    with pytest.raises(ValueError, match="longer than a year; give at most '365d'"):
+        duedate.parse_extension(text)
+
+
 def _submit(course, student, when):
     """A submission of 01_perceptron in the exchange's inbound, made at ``when``."""
     stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
@@ -138,8 +144,10 @@ def test_extend_and_collect_by_each_students_due_date(course_copy, capsys):
     a = "01_perceptron"
     run("duedate", a, "2030-01-10 12:00 UTC")
     due = datetime(2030, 1, 10, 12, tzinfo=UTC)
-    stamps = {s: [_submit(course_copy, s, due - timedelta(hours=1)),
-                  _submit(course_copy, s, due + timedelta(days=1))] for s in ("alice", "bob")}
+    # each: on time, a day late, three days late ("ann[1]" next to "ann1": a glob pattern)
+    students = ("alice", "bob", "ann[1]", "ann1")
+    stamps = {s: [_submit(course_copy, s, due + late) for late in (
+        timedelta(hours=-1), timedelta(days=1), timedelta(days=3))] for s in students}
 
     # unknown students are refused; those who submitted are known
     err = run("extend", a, "alcie", "2d", status=1).err
@@ -152,13 +160,17 @@ def test_extend_and_collect_by_each_students_due_date(course_copy, capsys):
     assert "  alice: 2 d more, until 2030-01-12 12:00 UTC" in run("duedate", a).out
     with pytest.raises(SystemExit, match="cannot read the extension '2 days'"):
         course.main(["--root", str(course_copy), "extend", a, "alice", "2 days"])
+    assert "did you mean alice?" in run("extend", a, "alcie", status=1).err
+    run("extend", a, "ann[1]", "2d")
 
-    # collect by the due date: alice's late submission is within her extension, bob's not
+    # collect by each one's due date: alice's and ann[1]'s submission a day late is within
+    # their extension (the one three days late is not); bob's and ann1's are late
     out = run("collect", a, "--ExchangeCollect.check_owner=False").out
-    assert "by their own due date for the 1 with an extension" in out
+    assert "by their own due date for the 2 with an extension" in out
     submitted = {s: (course_copy / "submitted" / s / a / "timestamp.txt").read_text()
-                 for s in ("alice", "bob")}
-    assert submitted == {"alice": stamps["alice"][1], "bob": stamps["bob"][0]}
+                 for s in students}
+    assert submitted == {"alice": stamps["alice"][1], "bob": stamps["bob"][0],
+                         "ann[1]": stamps["ann[1]"][1], "ann1": stamps["ann1"][0]}
 
     # the gradebook says alice's late submission is not late (nbgrader adds the extension)
     from nbgrader.api import Gradebook
@@ -169,8 +181,21 @@ def test_extend_and_collect_by_each_students_due_date(course_copy, capsys):
 
     out = run("extend", a, "alice", "none").out
     assert "alice has no extension for 01_perceptron: due 2030-01-10" in out
-    assert "removed" in out
+    assert "removed" in out and "autograde 01_perceptron --student=alice --force" in out
     assert "alice" not in run("duedate", a).out
+    with Gradebook(f"sqlite:///{course_copy / 'gradebook.db'}") as gb:
+        assert gb.find_submission(a, "alice").timestamp is not None  # kept: it was graded
+
+    # an extension for someone who has not submitted makes a submission record (nbgrader
+    # keeps extensions there); taking it away removes that record again
+    with Gradebook(f"sqlite:///{course_copy / 'gradebook.db'}") as gb:
+        gb.add_student("carol")
+    assert "cells can no longer be added" in run("extend", a, "carol", "1d").out
+    with Gradebook(f"sqlite:///{course_copy / 'gradebook.db'}") as gb:
+        assert gb.find_submission(a, "carol").extension == timedelta(days=1)
+    run("extend", a, "carol", "none")
+    with Gradebook(f"sqlite:///{course_copy / 'gradebook.db'}") as gb:
+        assert "carol" not in {s.student_id for s in gb.assignment_submissions(a)}
 
 
 def test_an_extension_needs_a_due_date(course_copy, capsys):

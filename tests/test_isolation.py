@@ -314,8 +314,16 @@ def test_arguments_changed_by_the_students_generator_as_it_runs_are_changed_too(
                  "check(np.array_equal(first, X[:2]), f'{first} {X}')\n"
                  "check(np.array_equal(np.concatenate([first, *gen]), X), str(X))"),
         ("test", "X = np.arange(6.0)\nlist(pairs(X))\n"
-                 "check(X.tolist() != list(range(6)), 'not through iter() of a result')"))
-    assert verdicts == [None, None, None]
+                 "check(X.tolist() != list(range(6)), 'not through iter() of a result')"),
+        # changed by the call itself, before the generator runs; and by the generator later
+        ("student", "def lazy(X):\n    X[0] = -1.0\n    yield 1\n    X[1] = -2.0\n    yield 2"),
+        ("test", "X = np.zeros(3)\ng = lazy(X)\ncheck(X[0] == 0, 'not yet')\nnext(g)\n"
+                 "check(X.tolist() == [-1, 0, 0], str(X))\nnext(g)\n"
+                 "check(X.tolist() == [-1, -2, 0], str(X))"),
+        ("student", "def eager(X):\n    X[0] = 5.0\n    return iter([1, 2])"),
+        ("test", "X = np.zeros(2)\nit = eager(X)\ncheck(X[0] == 5, 'the call itself')\n"
+                 "check(list(it) == [1, 2], 'values')"))
+    assert verdicts == [None, None, None, None, None, None, None]
 
 
 def test_substitute_reaches_the_students_code_and_callbacks_work():

@@ -229,7 +229,9 @@ def _generate(root: Path, step: list[str], extra) -> int:
             shutil.copytree(Path(tmp) / "copy", release, symlinks=True)
             print(f"error: generating {step[1]} failed (see above); {release} is restored as "
                   "it was and nothing was released. (If nbgrader says it cannot add or remove "
-                  "cells because there are submissions: keep the cell, give it 0 points.)",
+                  "cells because there are submissions: keep the cell, give it 0 points; a "
+                  "student given an extension counts as one until they submit, and extend "
+                  f"{step[1]} ID none undoes that.)",
                   file=sys.stderr)
     return status
 
@@ -308,16 +310,16 @@ def cmd_extend(root: Path, args, extra) -> int:
     """Show, give or take away one student's extension (main has read ``args.by``)."""
     config, coursedir = load_coursedir(root)
     a, student = args.assignment, args.student
-    if args.by is None:
-        print(duedate.extension_of(coursedir, a, student))
-        return 0
     # who submitted, to any assignment: in the exchange, or collected
     inbound = Path(config.Exchange.root) / coursedir.course_id / "inbound"
     submitted = Path(coursedir.format_path(coursedir.submitted_directory, "*", a)).parents[1]
     others = ({p.name.split("+")[0] for p in inbound.glob("*+*")}
               | {p.name for p in submitted.glob("*") if p.is_dir()})
     try:
-        print(duedate.extend(coursedir, a, student, args.extension, others))
+        if args.by is None:
+            print(duedate.extension_of(coursedir, a, student, others))
+        else:
+            print(duedate.extend(coursedir, a, student, args.extension, others))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -87,7 +87,10 @@ def parse_extension(text: str) -> timedelta | None:
         raise ValueError(f"cannot read the extension {text!r}: give days, hours or minutes, "
                          "as in '2d', '36h', '1d 12h' or '90min' (none removes it)")
     days, hours, minutes = (int(group or 0) for group in found.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes) or None
+    by = timedelta(days=min(days, 10**6), hours=min(hours, 10**7), minutes=min(minutes, 10**9))
+    if by > timedelta(days=365):
+        raise ValueError(f"the extension {text!r} is longer than a year; give at most '365d'")
+    return by or None
 
 
 def for_nbgrader(when: datetime) -> str:
@@ -116,7 +119,8 @@ def lateness(seconds: float) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
+        return f"{days} d" + (f" {hours} h" if hours or minutes else "") + (
+            f" {minutes:02d} min" if minutes else "")
     if hours:
         return f"{hours} h {minutes:02d} min"
     if minutes:
@@ -209,33 +213,62 @@ def extend(coursedir, assignment: str, student: str, by: timedelta | None,
                          + f", so there is nothing to extend: set a due date first (duedate "
                          f"{assignment} WHEN)")
     with _gradebook(coursedir) as gb:
-        students = {s.id for s in gb.students} | set(others)
-        if student not in students:
-            close = difflib.get_close_matches(student, students, n=1)
-            raise ValueError(
-                f"no student {student!r} is in the gradebook or has submitted anything"
-                + (f" (did you mean {close[0]}?)" if close else "")
-                + f"; if the name is right, add them first: nbgrader db student add {student}")
+        _check_student(gb, student, others)
         try:
-            had = gb.find_submission(assignment, student).extension
+            submission = gb.find_submission(assignment, student)
         except MissingEntry:
-            had = None
-        if by is not None or had is not None:
+            submission = None
+        had = submission.extension if submission else None
+        if by is not None:
             gb.update_or_create_student(student)
             gb.update_or_create_submission(assignment, student, extension=by)
+        elif had is not None and _placeholder(submission):
+            gb.remove_submission(assignment, student)  # made by extend: nothing else in it
+        elif had is not None:
+            gb.update_or_create_submission(assignment, student, extension=None)
     if by is None:
         return _student_due(student, assignment, due, None) + (
-            " (the extension is removed)" if had else "")
+            " The extension is removed; if a submission made under it was collected or "
+            f"graded, collect again and regrade: autograde {assignment} --student={student} "
+            "--force." if had else "")
     return (_student_due(student, assignment, due, by) + " collect takes their newest "
-            "submission made by then, and autograde reports it late only after that.")
+            "submission made by then, and autograde reports it late only after that. "
+            "(nbgrader keeps the extension with the student's submission, which counts as "
+            "one: as after the first submission, cells can no longer be added to or removed "
+            f"from {assignment}; `extend ... none` undoes it while they have not submitted.)")
 
 
-def extension_of(coursedir, assignment: str, student: str) -> str:
-    """What the gradebook says of ``student``'s due date for ``assignment``."""
+def _check_student(gb, student: str, others=()) -> None:
+    """Refuse a student who is neither in the gradebook nor in ``others`` (a typo?)."""
+    students = {s.id for s in gb.students} | set(others)
+    if student not in students:
+        close = difflib.get_close_matches(student, students, n=1)
+        raise ValueError(
+            f"no student {student!r} is in the gradebook or has submitted anything"
+            + (f" (did you mean {close[0]}?)" if close else "")
+            + f"; if the name is right, add them first: nbgrader db student add {student}")
+
+
+def _placeholder(submission) -> bool:
+    """A submission that only holds an extension: never submitted, nothing graded."""
+    return submission.timestamp is None and not any(
+        g.auto_score is not None or g.manual_score is not None
+        for nb in submission.notebooks for g in nb.grades)
+
+
+def extension_of(coursedir, assignment: str, student: str, others=()) -> str:
+    """What the gradebook says of ``student``'s due date for ``assignment``.
+
+    Raises
+    ------
+    ValueError
+        When ``student`` is neither in the gradebook nor in ``others``.
+    """
     due = _recorded(coursedir, assignment)[1]
     if not due:
         return show(coursedir, assignment)
     with _gradebook(coursedir) as gb:
+        _check_student(gb, student, others)
         return _student_due(student, assignment, due, _extensions(gb, assignment).get(student))
 
 

@@ -148,8 +148,8 @@ class Session:
         self._proxies: dict[int, Remote] = {}
         self._classes: dict[tuple, type] = {}
         self._rngs: dict[int, np.random.Generator] = {}  # lent to the worker
-        # the arguments of the call that returned a worker object (by its number): what a
-        # generator does to them at each next() is copied back to them, as for the call
+        # the arguments of the call that returned a generator (by its number): what it does
+        # to them at each next() is copied back to them, as for the call
         self._origins: dict[int, tuple[list, dict]] = {}
         self._mine: dict[int, object] = {}  # the judge's objects lent to the worker
         self._my_ids: dict[int, int] = {}
@@ -218,6 +218,8 @@ class Session:
 
     def remote(self, op: str, ref: Ref, **fields):
         reply = self.request({"op": op, "target": self.encode(ref), **fields})
+        if op == "next" and reply["op"] == "raise":  # a generator that raised is done
+            return self._answer(reply, self._origins.pop(ref.id, None))
         return self._answer(reply, self._origins.get(ref.id))
 
     def _answer(self, reply: dict, origin):
@@ -231,7 +233,7 @@ class Session:
             except (wire.ProtocolError, TypeError, ValueError):
                 pass
         result = self._result(reply)
-        if origin is not None and isinstance(result, Remote):
+        if origin is not None and isinstance(result, Remote) and result._ref.kind == "iterator":
             self._origins[result._ref.id] = origin
         return result
 

@@ -552,7 +552,8 @@ class ExtensionCollect(ExchangeCollect):
         for i, chosen in enumerate(self.src_records):
             student = chosen["username"]
             if student in due:
-                pattern = os.path.join(self.inbound_path, f"{student}+{assignment}+*")
+                pattern = os.path.join(self.inbound_path, glob.escape(f"{student}+{assignment}+")
+                                       + "*")
                 records = self._sort_by_timestamp(map(self._path_to_record, glob.glob(pattern)))
                 self.src_records[i] = next(
-                    (r for r in records if r["timestamp"] <= due[student]), records[0])
+                    (r for r in records if r["timestamp"] <= due[student]), chosen)

@@ -94,6 +94,62 @@ class Capture(io.TextIOBase):
         return out
 
 
+class Origin:
+    """The arguments of one call, as the student's code leaves them, and how to tell the
+    judge what changed: after the call itself, by comparing encodings (as the judge sent
+    them); for the generator it returned, at each later request, by comparing with a copy
+    kept here (encoding large arrays at every next() would cost more than the work)."""
+
+    def __init__(self, arguments: list, sent: list):
+        self.arguments, self.sent, self.copy = arguments, sent, None
+
+    def changes(self, encode):
+        """The arguments, encoded, if they changed since last time (else None)."""
+        try:
+            if self.copy is not None and _same(self.copy, self.arguments):
+                return None
+            after = encode(self.arguments)
+        except TypeError:
+            return None
+        if after == self.sent:
+            return None
+        self.sent = after
+        if self.copy is not None:
+            self.copy = _copy(self.arguments)
+        return after
+
+    def kept(self) -> Origin:
+        """This origin, made ready to be checked at every request of a generator."""
+        self.copy = _copy(self.arguments)
+        return self
+
+
+def _copy(value):
+    import copy
+
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 (an argument that cannot be copied: encode each time)
+        return None
+
+
+def _same(a, b) -> bool:
+    """Whether ``b`` holds what ``a`` (a copy made earlier) holds."""
+    if isinstance(a, np.ndarray):
+        return (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
+                and not a.dtype.hasobject and bool(np.array_equal(a, b)))  # (NaN: encoded)
+    if isinstance(a, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict):
+        return type(b) is dict and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, np.random.Generator):
+        return isinstance(b, np.random.Generator) and \
+            a.bit_generator.state == b.bit_generator.state
+    if isinstance(a, int | float | complex | str | bytes | bool | type(None) | np.generic):
+        return type(a) is type(b) and (a == b or a != a and b != b)
+    return False  # anything else: encode it and compare the encodings
+
+
 class Worker:
     def __init__(self):
         from IPython.core.interactiveshell import InteractiveShell
@@ -101,10 +157,10 @@ class Worker:
         self.objects: dict[int, object] = {0: Missing}
         self.rngs: dict[int, np.random.Generator] = {}  # the judge's, by the judge's number
         self.ids: dict[int, int] = {}
-        # [args, kwargs, their last encoding] of the call that returned an object (by its
-        # number), for the objects that run the student's code later: a generator changes
-        # its arguments at each next(), after the call itself has returned
-        self.origins: dict[int, list] = {}
+        # The arguments of the call that returned a generator (or another iterator), by
+        # its number: it runs the student's code at each next(), after the call returned,
+        # and what that does to the arguments goes back to the judge as for the call.
+        self.origins: dict[int, Origin] = {}
         self.shell = InteractiveShell.instance(colors="nocolor")
         self.ns = self.shell.user_ns
         self._outputs: list[dict] = []
@@ -167,7 +223,7 @@ class Worker:
         op = message["op"]
         if op == "exec":
             return self.exec_cell(message["source"])
-        ctx = {}
+        ctx, made = {}, None
         with Captured() as out:
             state = JudgeState(message.get("state"))
             try:
@@ -184,20 +240,20 @@ class Worker:
                         value = self.request(op, message, ctx)
                 Interrupts.student(False)
                 reply = {"op": "return", "value": self.encode(value)}
-                if "origin" in ctx and id(value) in self.ids:  # an object of the student's
-                    self.origins[self.ids[id(value)]] = ctx["origin"]
+                made = value if op == "call" and hasattr(type(value), "__next__") else None
             except ProtocolError:
                 raise
             except BaseException as exc:  # noqa: BLE001 (everything goes back to the judge)
                 Interrupts.student(False)
                 reply = self.error_reply(exc)
+                if op == "next":  # a generator that raised (StopIteration, say) is done
+                    self.origins.pop(self.ids.get(id(ctx.get("target"))), None)
             if "origin" in ctx:
-                try:
-                    after = self.encode(ctx["origin"][:2])
-                    if after != ctx["origin"][2]:  # (arguments left as they were need no copy)
-                        reply["after"] = ctx["origin"][2] = after
-                except TypeError:
-                    pass
+                after = ctx["origin"].changes(self.encode)
+                if after is not None:
+                    reply["after"] = after
+                if id(made) in self.ids:  # a generator: it changes them later, at each next()
+                    self.origins[self.ids[id(made)]] = ctx["origin"].kept()
         reply["warnings"] = state.caught
         reply["rngs"] = self.rng_states()
         reply["stdout"], reply["stderr"] = out.stdout.text(), out.stderr.text()
@@ -216,12 +272,12 @@ class Worker:
                 else:
                     self.ns[name] = value
             return old
-        target = self.decode(m["target"])
+        target = ctx["target"] = self.decode(m["target"])
         if op == "call":
             args, kwargs = self.decode(m["args"]), self.decode(m["kwargs"])
-            ctx["origin"] = [args, kwargs, [m["args"], m["kwargs"]]]  # sent back if changed
+            ctx["origin"] = Origin([args, kwargs], [m["args"], m["kwargs"]])
             return target(*args, **kwargs)
-        if self.ids.get(id(target)) in self.origins:  # a generator made by a call, say
+        if self.ids.get(id(target)) in self.origins:  # a generator made by a call
             ctx["origin"] = self.origins[self.ids[id(target)]]
         if op == "getattr":
             return getattr(target, m["name"])
