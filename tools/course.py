@@ -100,10 +100,8 @@ def summarize(coursedir, assignment: str) -> list[dict]:
             notebooks = gb.find_assignment(assignment).notebooks
         except MissingEntry:
             raise SystemExit(f"error: {assignment} is not in the gradebook.") from None
-        # graded ones only: a student given an extension has a submission without grades
-        subs = [s for s in gb.assignment_submissions(assignment)
-                if any(g.auto_score is not None or g.manual_score is not None
-                       for nb in s.notebooks for g in nb.grades)]
+        # not the records that only hold an extension (tools.course extend)
+        subs = [s for s in gb.assignment_submissions(assignment) if not duedate.placeholder(s)]
         for notebook in notebooks:
             source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment),
                           f"{notebook.name}.ipynb")
@@ -312,7 +310,7 @@ def cmd_extend(root: Path, args, extra) -> int:
     a, student = args.assignment, args.student
     # who submitted, to any assignment: in the exchange, or collected
     inbound = Path(config.Exchange.root) / coursedir.course_id / "inbound"
-    submitted = Path(coursedir.format_path(coursedir.submitted_directory, "*", a)).parents[1]
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
     others = ({p.name.split("+")[0] for p in inbound.glob("*+*")}
               | {p.name for p in submitted.glob("*") if p.is_dir()})
     try:

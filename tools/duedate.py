@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["parse", "parse_extension", "for_nbgrader", "describe", "lateness", "nbgrader_step",
-           "show", "clear", "extend", "extension_of", "collect_options"]
+           "show", "clear", "extend", "extension_of", "placeholder", "collect_options"]
 
 _EXAMPLES = ("'2026-12-14 23:59' (this machine's time zone), "
              "'2026-12-14 23:59 Europe/Berlin' or '2026-12-14T23:59+01:00'")
@@ -87,7 +87,10 @@ def parse_extension(text: str) -> timedelta | None:
         raise ValueError(f"cannot read the extension {text!r}: give days, hours or minutes, "
                          "as in '2d', '36h', '1d 12h' or '90min' (none removes it)")
     days, hours, minutes = (int(group or 0) for group in found.groups())
-    by = timedelta(days=min(days, 10**6), hours=min(hours, 10**7), minutes=min(minutes, 10**9))
+    try:
+        by = timedelta(days=days, hours=hours, minutes=minutes)
+    except OverflowError:
+        by = timedelta.max
     if by > timedelta(days=365):
         raise ValueError(f"the extension {text!r} is longer than a year; give at most '365d'")
     return by or None
@@ -222,7 +225,7 @@ def extend(coursedir, assignment: str, student: str, by: timedelta | None,
         if by is not None:
             gb.update_or_create_student(student)
             gb.update_or_create_submission(assignment, student, extension=by)
-        elif had is not None and _placeholder(submission):
+        elif had is not None and placeholder(submission):
             gb.remove_submission(assignment, student)  # made by extend: nothing else in it
         elif had is not None:
             gb.update_or_create_submission(assignment, student, extension=None)
@@ -249,8 +252,9 @@ def _check_student(gb, student: str, others=()) -> None:
             + f"; if the name is right, add them first: nbgrader db student add {student}")
 
 
-def _placeholder(submission) -> bool:
-    """A submission that only holds an extension: never submitted, nothing graded."""
+def placeholder(submission) -> bool:
+    """Whether a gradebook submission only holds an extension: never submitted, nothing
+    graded (``extend`` made it for a student who had not submitted)."""
     return submission.timestamp is None and not any(
         g.auto_score is not None or g.manual_score is not None
         for nb in submission.notebooks for g in nb.grades)

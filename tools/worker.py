@@ -252,7 +252,8 @@ class Worker:
                 after = ctx["origin"].changes(self.encode)
                 if after is not None:
                     reply["after"] = after
-                if id(made) in self.ids:  # a generator: it changes them later, at each next()
+                if made is not None and id(made) in self.ids:  # a generator: it changes
+                    # the arguments later, at each next()
                     self.origins[self.ids[id(made)]] = ctx["origin"].kept()
         reply["warnings"] = state.caught
         reply["rngs"] = self.rng_states()
